@@ -1,0 +1,48 @@
+# Statdesk: `make run` starts the site with demo data; `make test` checks everything.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app
+POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
+PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk)
+
+.PHONY: setup run test lint unit browser-deps messages clean
+
+setup: $(VENV)/.installed translations
+
+$(VENV)/.installed: requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+translations: $(VENV)/.installed
+	$(BIN)/python scripts/i18n.py compile
+
+# Debian's Chromium for the browser tests (Playwright drives it; no browser download).
+browser-deps:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	STATDESK_BACKGROUND_SWEEPS=1 $(BIN)/flask run --port $${PORT:-5000}
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r app.py $(PACKAGES) --severity-level high
+	$(BIN)/python scripts/i18n.py check
+
+test: setup browser-deps lint
+	$(BIN)/python -m pytest --db=sqlite
+	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
+	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(BIN)/python -m pytest --db=postgresql -m "not browser"; \
+	else echo "PostgreSQL pass not run: set STATDESK_TEST_POSTGRES_URL to run it"; fi
+
+messages: setup
+	$(BIN)/python scripts/i18n.py update
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

@@ -1,0 +1,18 @@
+"""How the accounts package plugs into the application (called by ``create_app``)."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from accounts import demo, sso_views  # noqa: F401 - sso_views adds its routes to bp
+    from accounts.cli import cli
+    from accounts.login import forget_stale_throttles
+    from accounts.sso import init_sso
+    from accounts.views import bp
+    from core.cli import register_demo_loader, register_sweep
+
+    init_sso(app)
+    app.register_blueprint(bp)
+    app.cli.add_command(cli)
+    register_demo_loader(app, "accounts", demo.load)
+    register_sweep(app, forget_stale_throttles)

@@ -1,0 +1,6 @@
+"""The catalog: tables, publications, microdata and maps.
+
+Items with versions, files, tariffs, the release calendar and dynamic tables.
+May import ``core``, ``accounts`` and ``search_index``; never ``orders`` or
+``consultation`` (they hear from the catalog through its signals).
+"""

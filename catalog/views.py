@@ -1,0 +1,131 @@
+"""Public catalog pages: home, browse, item, file download, release calendar, dynamic table."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+
+from catalog import calendar, dyntable, queries, reference, services
+from catalog.models import ItemKind, ReleaseStatus
+from core import clock
+from core.pagination import paginate
+from core.storage import get_storage
+from core.timefmt import to_local
+
+CALENDAR_YEARS = (1900, 2100)  # beyond these a month is nonsense (and overflows time-zone arithmetic)
+
+bp = Blueprint("catalog", __name__, template_folder="templates", url_prefix="/catalog")
+
+
+def _viewer():
+    return current_user._get_current_object() if current_user.is_authenticated else None
+
+
+def _locale() -> str:
+    return str(get_locale() or "id")
+
+
+def home():
+    """The site's home page (it takes over ``core.index``): search box, new and upcoming releases."""
+    return render_template("catalog/home.html", new=queries.new_releases(), upcoming=queries.upcoming_releases(),
+                           kinds=list(ItemKind), locale=_locale())
+
+
+@bp.get("/")
+def browse():
+    filters = queries.BrowseFilters.from_args(request.args)
+    page = paginate(queries.browse_query(filters))
+    return render_template("catalog/browse.html", page=page, filters=filters, kinds=list(ItemKind),
+                           subjects=list(reference.subjects().values()), regions=reference.regions(),
+                           years=queries.years(), locale=_locale())
+
+
+def _action_links(item) -> dict:
+    views = current_app.view_functions
+    return {"order": url_for("orders.cart_add") if "orders.cart_add" in views else None,
+            "consult": url_for("consultation.new", item=item.id) if "consultation.new" in views else None}
+
+
+@bp.get("/<int:item_id>")
+def item(item_id: int):
+    found = services.get_viewable(item_id, _viewer())
+    return render_template("catalog/item.html", item=found, files=services.visible_files(found),
+                           related=queries.related(found), actions=_action_links(found),
+                           regions=reference.regions(), subject_path=reference.subject_path(found.subject_code),
+                           subjects=reference.subjects(), map_regions=_map_regions(found), locale=_locale(),
+                           withdrawn=found.status is ReleaseStatus.WITHDRAWN)
+
+
+def _map_regions(found) -> tuple[str, ...]:
+    if found.kind is not ItemKind.MAP:
+        return ()
+    from catalog.ordering import _map_regions as regions_of
+
+    return regions_of(found)
+
+
+@bp.get("/<int:item_id>/files/<int:file_id>")
+def download(item_id: int, file_id: int):
+    found = services.get_viewable(item_id, _viewer())
+    file = next((f for f in services.visible_files(found) if f.id == file_id), None)
+    if file is None or found.access.value != "free":
+        abort(404)
+    return send_file(get_storage().open(file.storage_key), mimetype=file.content_type, as_attachment=True,
+                     download_name=file.filename)
+
+
+def _table(item_id: int):
+    found = services.get_viewable(item_id, _viewer())
+    if found.kind is not ItemKind.TABLE or found.table_data is None or not found.is_public():
+        abort(404)
+    data = found.table_data
+    selection = dyntable.selection_from(data.dimensions, request.args)
+    return found, dyntable.pivot(data.dimensions, data.cells, selection)
+
+
+@bp.get("/<int:item_id>/table")
+def table(item_id: int):
+    found, result = _table(item_id)
+    return render_template("catalog/table.html", item=found, result=result, data=found.table_data,
+                           locale=_locale(), query=request.query_string.decode())
+
+
+@bp.get("/<int:item_id>/table.csv")
+def table_csv(item_id: int):
+    found, result = _table(item_id)
+    return Response("\ufeff" + dyntable.to_csv(result), mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.csv"})
+
+
+@bp.get("/<int:item_id>/table.xlsx")
+def table_xlsx(item_id: int):
+    found, result = _table(item_id)
+    return Response(dyntable.to_xlsx(result, found.title_id),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.xlsx"})
+
+
+@bp.get("/calendar")
+def release_calendar():
+    today = to_local(clock.now()).date()
+    try:
+        month = date(int(request.args.get("year", today.year)), int(request.args.get("month", today.month)), 1)
+    except (ValueError, OverflowError):
+        month = today.replace(day=1)
+    if not CALENDAR_YEARS[0] <= month.year <= CALENDAR_YEARS[1]:
+        month = today.replace(day=1)
+    start, end = calendar.month_bounds(month.year, month.month)
+    previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
+    following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
+    return render_template("catalog/calendar.html", month=month, items=calendar.releases_between(start, end),
+                           previous=previous, following=following, locale=_locale())
+
+
+@bp.get("/calendar.ics")
+def release_feed():
+    return Response(calendar.feed(), mimetype="text/calendar",
+                    headers={"Content-Disposition": "inline; filename=kalender-rilis.ics"})
+

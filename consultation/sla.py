@@ -1,0 +1,81 @@
+"""SLA clocks in working time: first response and resolution deadlines per request kind.
+
+The resolution clock pauses while a request waits for the consumer.  Policies
+come from ``STATDESK_SLA`` (``data=1d/5d; …; complaint=4h/3d``): working
+time to the first response and to resolution, ``h`` in working hours and ``d`` in
+working days of eight working hours.  Reminders go out at 75 % of each clock.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from flask import current_app
+
+from consultation.models import RequestKind, Ticket
+from roster.calendar import working_calendar
+
+WORKING_DAY = timedelta(hours=8)
+WARNING_SHARE = 0.75
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([hd])$")
+
+
+def _duration(text: str) -> timedelta:
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ValueError(f"SLA: cannot read the duration {text.strip()!r} (use e.g. 4h or 2d)")
+    amount = float(match.group(1))
+    return WORKING_DAY * amount if match.group(2) == "d" else timedelta(hours=amount)
+
+
+def parse_policies(text: str) -> dict[RequestKind, tuple[timedelta, timedelta]]:
+    """``"data=1d/5d; complaint=4h/3d"`` → kind → (first response, resolution); every kind required."""
+    policies = {}
+    for part in filter(str.strip, text.split(";")):
+        name, _, value = part.partition("=")
+        try:
+            kind = RequestKind(name.strip())
+            response, resolution = value.split("/")
+        except ValueError as exc:
+            raise ValueError(f"SLA: cannot read {part.strip()!r}") from exc
+        policies[kind] = (_duration(response), _duration(resolution))
+    missing = [kind.value for kind in RequestKind if kind not in policies]
+    if missing:
+        raise ValueError(f"SLA: no policy for {', '.join(missing)}")
+    return policies
+
+
+def policy(kind: RequestKind) -> tuple[timedelta, timedelta]:
+    policies = current_app.extensions.get("statdesk_sla")
+    if policies is None:
+        policies = current_app.extensions["statdesk_sla"] = parse_policies(current_app.config["STATDESK_SLA"])
+    return policies[kind]
+
+
+def start_clocks(ticket: Ticket, at: datetime) -> None:
+    """Set the warning and due instants of both clocks, counted in working time from ``at``."""
+    calendar = working_calendar()
+    response, resolution = policy(ticket.kind)
+    ticket.response_warn_at = calendar.add_working_time(at, response * WARNING_SHARE)
+    ticket.response_due_at = calendar.add_working_time(at, response)
+    ticket.resolution_warn_at = calendar.add_working_time(at, resolution * WARNING_SHARE)
+    ticket.resolution_due_at = calendar.add_working_time(at, resolution)
+    ticket.paused_at = None
+
+
+def pause(ticket: Ticket, at: datetime) -> None:
+    """The resolution clock stops while the request waits for the consumer."""
+    ticket.paused_at = ticket.paused_at or at
+
+
+def resume(ticket: Ticket, at: datetime) -> None:
+    """Restart the resolution clock: its deadlines move by the working time spent waiting."""
+    if ticket.paused_at is None:
+        return
+    calendar = working_calendar()
+    waited = calendar.working_time_between(ticket.paused_at, at)
+    if ticket.resolution_due_at is not None:
+        ticket.resolution_warn_at = calendar.add_working_time(ticket.resolution_warn_at, waited)
+        ticket.resolution_due_at = calendar.add_working_time(ticket.resolution_due_at, waited)
+    ticket.paused_at = None

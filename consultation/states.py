@@ -1,0 +1,71 @@
+"""The ticket state machine: one table of allowed transitions and one function that applies them.
+
+Each transition writes a timeline event and an audit entry, and (unless the
+caller sends a richer message itself) e-mails the consumer, so nobody waits
+without news.
+"""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from consultation import sla
+from consultation.emails import notify_status
+from consultation.models import Status, StatusEvent, Ticket
+from core import audit, clock
+
+S = Status
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    S.SUBMITTED: frozenset({S.ASSIGNED, S.ANSWERED, S.WAITING, S.RESOLVED, S.CLOSED}),
+    S.ASSIGNED: frozenset({S.ANSWERED, S.WAITING, S.RESOLVED, S.CLOSED}),
+    S.ANSWERED: frozenset({S.ASSIGNED, S.WAITING, S.RESOLVED, S.CLOSED}),
+    S.WAITING: frozenset({S.ASSIGNED, S.ANSWERED, S.RESOLVED, S.CLOSED}),
+    S.RESOLVED: frozenset({S.CLOSED, S.REOPENED}),
+    S.CLOSED: frozenset({S.REOPENED}),
+    S.REOPENED: frozenset({S.ASSIGNED, S.ANSWERED, S.WAITING, S.RESOLVED, S.CLOSED}),
+}
+OPEN = frozenset({S.SUBMITTED, S.ASSIGNED, S.ANSWERED, S.WAITING, S.REOPENED})
+
+
+class TransitionError(Exception):
+    def __init__(self, message: str, status: int = 409):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def can_move(ticket: Ticket, to: Status) -> bool:
+    return to in TRANSITIONS[ticket.status]
+
+
+def move(ticket: Ticket, to: Status, actor=None, note: str = "", notify: bool = True) -> StatusEvent:
+    """Move ``ticket`` to ``to`` if the table allows it; record, audit and tell the consumer."""
+    if not can_move(ticket, to):
+        raise TransitionError(_("A request that is %(now)s cannot become %(next)s.",
+                                now=ticket.status.label.lower(), next=to.label.lower()))
+    now = clock.now()
+    before, ticket.status = ticket.status, to
+    if to is S.WAITING:
+        sla.pause(ticket, now)
+    elif before is S.WAITING:
+        sla.resume(ticket, now)
+    if to is S.RESOLVED:
+        ticket.resolved_at = now
+    elif to is S.CLOSED:
+        ticket.closed_at = now
+    event = StatusEvent(at=now, from_status=before, to_status=to, actor_id=getattr(actor, "id", None),
+                        note=note[:255])
+    ticket.events.append(event)
+    audit.record(f"consultation.{to.value}", ticket, actor, number=ticket.number, previous=before.value)
+    if notify:
+        notify_status(ticket, note)
+    return event
+
+
+def start(ticket: Ticket, actor=None) -> StatusEvent:
+    """The first timeline event of a new ticket (status ``submitted``)."""
+    ticket.status = S.SUBMITTED
+    event = StatusEvent(at=clock.now(), from_status=None, to_status=S.SUBMITTED,
+                        actor_id=getattr(actor, "id", None))
+    ticket.events.append(event)
+    return event

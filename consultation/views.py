@@ -1,0 +1,236 @@
+"""Consumers' requests, the operators' desk, on-behalf entry and the satisfaction report."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from accounts.models import Segment
+from consultation import services
+from consultation.forms import EnterOnBehalfForm, NoteForm, RatingForm, ReassignForm, ReplyForm, RequestForm
+from consultation.ikm import ELEMENTS
+from consultation.models import SCORE_COLUMNS, Attachment, Channel, ComplaintAbout, RequestKind, Status, Ticket
+from consultation.people import PersonData
+from consultation.permissions import QUEUED, can_answer, is_requester, is_supervisor, visible_filter
+from consultation.quality import satisfaction_index
+from consultation.services import ConsultationError, RequestData
+from consultation.states import OPEN, TRANSITIONS
+from core.extensions import db, limiter
+from core.pagination import paginate
+from core.permissions import login_required, roles_required
+from core.storage import get_storage
+from roster import services as roster_services
+from roster.duty import kinds_served_by
+
+bp = Blueprint("consultation", __name__, template_folder="templates", url_prefix="/consultations")
+
+
+def _submitter_key() -> str:
+    return f"user:{current_user.get_id()}" if current_user.is_authenticated else (request.remote_addr or "")
+
+
+def _request_data(form) -> RequestData:
+    kind = RequestKind(form.kind.data)
+    about = form.complaint_about.data
+    return RequestData(kind=kind, subject=form.subject.data or "", question=form.question.data or "",
+                       catalog_item_id=form.catalog_item_id.data,
+                       complaint_about=ComplaintAbout(about) if about else None,
+                       complaint_reference=form.complaint_reference.data or "",
+                       files=request.files.getlist(form.files.name))
+
+
+def _ticket_or_404(number: str) -> Ticket:
+    ticket = services.get_visible(current_user, number)
+    if ticket is None:
+        abort(404)
+    return ticket
+
+
+def _page(query):
+    return paginate(query)
+
+
+@bp.get("/")
+@login_required
+def index():
+    page = _page(sa.select(Ticket).where(Ticket.requester_id == current_user.id).order_by(Ticket.id.desc()))
+    return render_template("consultation/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+@limiter.limit("5/minute;30/day", methods=["POST"], key_func=_submitter_key)
+def new():
+    form = RequestForm()
+    if request.method == "GET" and request.args.get("item", "").isdigit():
+        form.catalog_item_id.data = int(request.args["item"])
+    if not form.validate_on_submit():
+        return render_template("consultation/new.html", form=form), 400 if request.method == "POST" else 200
+    try:
+        ticket = services.open_request(current_user._get_current_object(), _request_data(form))
+    except ConsultationError as exc:
+        flash(exc.message, "error")
+        return render_template("consultation/new.html", form=form), exc.status
+    flash(_("Your request %(number)s has been received.", number=ticket.number), "success")
+    return redirect(url_for("consultation.detail", number=ticket.number))
+
+
+@bp.get("/<number>")
+@login_required
+def detail(number: str):
+    ticket = _ticket_or_404(number)
+    user = current_user
+    reassign_form = None
+    if is_supervisor(user) and ticket.status in OPEN:
+        reassign_form = ReassignForm()
+        reassign_form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in roster_services.operators()]
+    return render_template(
+        "consultation/detail.html", ticket=ticket, reply_form=ReplyForm(), note_form=NoteForm(),
+        rating_form=RatingForm(), reassign_form=reassign_form, open_statuses=OPEN, Status=Status,
+        transitions=TRANSITIONS, staff=can_answer(user, ticket) and not is_requester(user, ticket),
+        requester=is_requester(user, ticket), elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)))
+
+
+def _act(number: str, action):
+    ticket = _ticket_or_404(number)
+    try:
+        action(ticket)
+    except ConsultationError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    return redirect(url_for("consultation.detail", number=number))
+
+
+@bp.post("/<number>/reply")
+@login_required
+def reply(number: str):
+    form = ReplyForm()
+    if not form.validate_on_submit():
+        ticket = _ticket_or_404(number)
+        flash(_("Write a message of at most 10,000 characters."), "error")
+        return redirect(url_for("consultation.detail", number=ticket.number)), 303
+    files = request.files.getlist(form.files.name)
+    result = _act(number, lambda t: services.reply(current_user, t, form.body.data, files, form.ask_consumer.data))
+    if not isinstance(result, tuple):
+        flash(_("Message sent."), "success")
+    return result
+
+
+def _note() -> str:
+    form = NoteForm()
+    return (form.note.data or "") if form.validate_on_submit() else ""
+
+
+@bp.post("/<number>/resolve")
+@login_required
+def resolve(number: str):
+    return _act(number, lambda t: services.resolve(current_user, t, _note()))
+
+
+@bp.post("/<number>/close")
+@login_required
+def close(number: str):
+    return _act(number, lambda t: services.close(current_user, t, _note()))
+
+
+@bp.post("/<number>/reopen")
+@login_required
+def reopen(number: str):
+    return _act(number, lambda t: services.reopen(current_user, t, _note()))
+
+
+@bp.post("/<number>/rate")
+@login_required
+def rate(number: str):
+    form = RatingForm()
+    if not form.validate_on_submit():
+        _ticket_or_404(number)
+        flash(_("Answer every question with a score from 1 to 4."), "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    scores = {column: getattr(form, column).data for column in SCORE_COLUMNS}
+    result = _act(number, lambda t: services.rate(current_user, t, scores, form.comment.data or ""))
+    if not isinstance(result, tuple):
+        flash(_("Thank you for your rating."), "success")
+    return result
+
+
+@bp.post("/<number>/reassign")
+@roles_required("supervisor")
+def reassign(number: str):
+    ticket = _ticket_or_404(number)
+    form = ReassignForm()
+    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in roster_services.operators()]
+    item = services.work_item(ticket)
+    if not form.validate_on_submit() or item is None:
+        flash(_("Choose an operator."), "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    try:
+        roster_services.reassign(current_user, item.id, form.operator_id.data)
+    except roster_services.RosterError as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    flash(_("Reassigned."), "success")
+    return redirect(url_for("consultation.detail", number=number))
+
+
+@bp.get("/<number>/files/<int:attachment_id>")
+@login_required
+def attachment(number: str, attachment_id: int):
+    ticket = _ticket_or_404(number)
+    file = db.session.get(Attachment, attachment_id)
+    if file is None or file.ticket_id != ticket.id:
+        abort(404)
+    response = send_file(get_storage().open(file.storage_key), mimetype=file.content_type, as_attachment=True,
+                         download_name=file.filename)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/desk")
+@roles_required("operator", "supervisor")
+def desk():
+    user = current_user
+    status = request.args.get("status", "")
+    mine = sa.select(Ticket).where(Ticket.assignee_id == user.id, Ticket.status.in_(OPEN)).order_by(Ticket.id)
+    kinds = [RequestKind(k) for k in kinds_served_by(user.id) if k in {kind.value for kind in RequestKind}]
+    queue = sa.select(Ticket).where(Ticket.assignee_id.is_(None), Ticket.status.in_(QUEUED))
+    if not is_supervisor(user):
+        queue = queue.where(Ticket.kind.in_(kinds))
+    everything = None
+    if is_supervisor(user):
+        query = sa.select(Ticket).where(visible_filter(user)).order_by(Ticket.id.desc())
+        if status in {s.value for s in Status}:
+            query = query.where(Ticket.status == Status(status))
+        everything = _page(query)
+    return render_template("consultation/desk.html", mine=db.session.scalars(mine.limit(200)).all(),
+                           queue=db.session.scalars(queue.order_by(Ticket.id).limit(200)).all(),
+                           everything=everything, status=status, statuses=list(Status))
+
+
+@bp.route("/desk/enter", methods=["GET", "POST"])
+@roles_required("operator")
+def enter():
+    form = EnterOnBehalfForm()
+    if not form.validate_on_submit():
+        return render_template("consultation/enter.html", form=form), 400 if request.method == "POST" else 200
+    person = PersonData(full_name=form.full_name.data or "", email=form.email.data or "",
+                        phone=form.phone.data or "", segment=Segment(form.segment.data),
+                        institution=form.institution.data or "")
+    try:
+        ticket = services.enter_on_behalf(current_user, person, _request_data(form), Channel(form.channel.data))
+    except ConsultationError as exc:
+        flash(exc.message, "error")
+        return render_template("consultation/enter.html", form=form), exc.status
+    flash(_("Request %(number)s recorded.", number=ticket.number), "success")
+    return redirect(url_for("consultation.detail", number=ticket.number))
+
+
+@bp.get("/quality")
+@roles_required("supervisor")
+def quality():
+    return render_template("consultation/quality.html", result=satisfaction_index(), elements=ELEMENTS)

@@ -1,0 +1,40 @@
+"""How the consultation package plugs into the application (called by ``create_app``)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app) -> None:
+    from consultation import demo, services
+    from consultation.cli import cli
+    from consultation.models import KIND_LABELS
+    from consultation.sla import parse_policies
+    from consultation.sweeps import run_sweep
+    from consultation.views import bp
+    from core.cli import register_demo_loader, register_sweep
+    from core.navigation import NavLink, register_link
+    from core.settings import ConfigurationError
+    from roster.kinds import register_kind
+    from roster.signals import work_assigned
+
+    try:
+        app.extensions["statdesk_sla"] = parse_policies(app.config["STATDESK_SLA"])
+    except ValueError as exc:
+        raise ConfigurationError(f"STATDESK_SLA: {exc}") from exc
+    app.register_blueprint(bp)
+    app.cli.add_command(cli)
+    for kind, label in KIND_LABELS.items():
+        register_kind(app, kind.value, label)
+    work_assigned.connect(services.on_work_assigned, weak=False)
+    register_sweep(app, run_sweep)
+    register_demo_loader(app, "consultation", demo.load)
+    for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):
+        register_link(app, NavLink(role, _l("My requests"), "consultation.index",
+                                   _l("Free consultations and complaints you sent"), order=40))
+    register_link(app, NavLink("operator", _l("Request desk"), "consultation.desk",
+                               _l("Requests assigned to me and the queue of my kinds"), order=10))
+    register_link(app, NavLink("supervisor", _l("Request desk"), "consultation.desk",
+                               _l("All consultations and complaints; reassign"), order=10))
+    register_link(app, NavLink("supervisor", _l("Satisfaction index"), "consultation.quality",
+                               _l("Public satisfaction index (IKM) from consumers' ratings"), order=50))

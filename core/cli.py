@@ -1,0 +1,100 @@
+"""``flask outbox …``, ``flask demo …`` and ``flask backup …`` commands.
+
+Packages add their demo loaders with ``register_demo_loader``; ``flask demo load``
+runs them in registration order, each idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from core.outbox import deliver_due
+
+outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
+demo_cli = AppGroup("demo", help="Demo data.")
+backup_cli = AppGroup("backup", help="Backups of the database and files, and restore drills.")
+
+
+@outbox_cli.command("deliver")
+def deliver_command() -> None:
+    """Send due messages now (retries included)."""
+    counts = deliver_due()
+    click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
+
+
+def register_demo_loader(app, name: str, loader: Callable[[], int]) -> None:
+    app.extensions.setdefault("statdesk_demo", []).append((name, loader))
+
+
+def register_sweep(app, sweep: Callable[[], object]) -> None:
+    """Add an idempotent periodic job; the dev server's timer runs it with the others."""
+    app.extensions.setdefault("statdesk_sweeps", []).append(sweep)
+
+
+def registered_sweeps(app) -> list[Callable[[], object]]:
+    return list(app.extensions.get("statdesk_sweeps", []))
+
+
+@click.command("sweep")
+@with_appcontext
+def sweep_command() -> None:
+    """Run every periodic sweep once (outbox delivery, then the packages' sweeps); safe to repeat."""
+    for sweep in [deliver_due, *registered_sweeps(current_app)]:
+        click.echo(f"{sweep.__module__}.{sweep.__name__}: {sweep()}")
+
+
+@demo_cli.command("load")
+def load_command() -> None:
+    """Load demo data; running it again adds nothing twice."""
+    for name, loader in current_app.extensions.get("statdesk_demo", []):
+        click.echo(f"{name}: {loader()} created")
+
+
+@backup_cli.command("create")
+@click.option("--to", "target", type=click.Path(file_okay=False),
+              help="Directory to write into (default STATDESK_BACKUP_DIR).")
+def backup_create_command(target: str | None) -> None:
+    """Back up the database and the stored files."""
+    from core.backup import BackupError, create_backup
+
+    try:
+        path = create_backup(current_app, target and Path(target))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"backup written to {path}")
+
+
+@backup_cli.command("drill")
+@click.argument("backup", type=click.Path(exists=True, file_okay=False))
+def backup_drill_command(backup: str) -> None:
+    """Restore BACKUP into a scratch database and check it; the live site is not touched."""
+    from core.backup import BackupError, drill
+
+    try:
+        report = drill(current_app, Path(backup))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if not report.ok:
+        raise click.ClickException("the backup does not restore:\n  " + "\n  ".join(report.problems))
+    click.echo(f"restored {report.tables} tables, {report.rows} rows and {report.files} files; all match")
+
+
+@backup_cli.command("restore")
+@click.argument("backup", type=click.Path(exists=True, file_okay=False))
+@click.option("--yes", is_flag=True, help="Really replace the live database and files.")
+def backup_restore_command(backup: str, yes: bool) -> None:
+    """Replace the live database and stored files with BACKUP (after a drill)."""
+    from core.backup import BackupError, restore
+
+    if not yes:
+        raise click.UsageError("restoring replaces every row and file of this site; add --yes to go ahead")
+    try:
+        report = restore(current_app, Path(backup))
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"restored {report.tables} tables, {report.rows} rows and {report.files} files")

@@ -1,0 +1,31 @@
+"""Pagination that survives whatever a visitor types into ``?page=``.
+
+Flask-SQLAlchemy reads ``page`` from the query string itself and hands any
+integer to the database as an OFFSET; a 25-digit page number overflows
+SQLite's INTEGER and answers a 500. Every list page goes through here instead.
+"""
+
+from __future__ import annotations
+
+from flask import current_app, request
+
+from core.extensions import db
+
+#: Far beyond any real list; a larger number simply shows the last (empty) page.
+MAX_PAGE = 10_000
+
+
+def requested_page() -> int:
+    """The ``page`` query argument as a number between 1 and ``MAX_PAGE``."""
+    try:
+        page = int(request.args.get("page", "1"))
+    except ValueError:
+        return 1
+    return min(max(page, 1), MAX_PAGE)
+
+
+def paginate(query, per_page: int | None = None):
+    """One page of ``query`` for the current request."""
+    return db.paginate(query, page=requested_page(),
+                       per_page=per_page or current_app.config["STATDESK_PAGE_SIZE"],
+                       error_out=False)

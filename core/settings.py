@@ -1,0 +1,214 @@
+"""Settings read from the environment, each with a type, a default and a line of help.
+
+``SETTINGS`` is the single list of what can be configured; the README's table is
+checked against it by a test.  ``load_settings`` turns an environment mapping into
+Flask config keys and refuses an unsafe production configuration.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+class ConfigurationError(RuntimeError):
+    """The environment describes a configuration the site must not start with."""
+
+
+def _bool(value: str) -> bool:
+    if value.strip().lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.strip().lower() in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"not a boolean: {value!r}")
+
+
+def _json_list(value: str) -> list:
+    import json
+
+    try:
+        parsed = json.loads(value or "[]")
+    except json.JSONDecodeError as exc:
+        raise ValueError(f"not valid JSON: {exc}") from exc
+    if not isinstance(parsed, list) or not all(isinstance(item, dict) for item in parsed):
+        raise ValueError("expected a JSON list of objects")
+    return parsed
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    parse: Callable[[str], Any]
+    default: Any
+    help: str
+
+
+DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused in production
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("STATDESK_ENV", "STATDESK_ENV", str, "development",
+            "`development`, `production` or `testing`; production refuses unsafe defaults"),
+    Setting("SECRET_KEY", "SECRET_KEY", str, DEV_SECRET_KEY,
+            "signs sessions and tokens; must be set (32+ characters) in production"),
+    Setting("DATABASE_URL", "SQLALCHEMY_DATABASE_URI", str, "",
+            "SQLAlchemy URL; empty means `instance/statdesk.db` (SQLite); required in production"),
+    Setting("STATDESK_TIMEZONE", "STATDESK_TIMEZONE", str, "Asia/Jakarta",
+            "time zone in which times are shown (e.g. `Asia/Makassar`)"),
+    Setting("STATDESK_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", str, "id",
+            "interface language when the user has not chosen one (`id` or `en`)"),
+    Setting("STATDESK_SITE_NAME", "STATDESK_SITE_NAME", str, "Statdesk",
+            "name shown in the header and in e-mails"),
+    Setting("STATDESK_BASE_URL", "STATDESK_BASE_URL", str, "http://127.0.0.1:5000",
+            "absolute address used in links inside e-mails"),
+    Setting("STATDESK_MAIL_FROM", "STATDESK_MAIL_FROM", str, "Statdesk <noreply@statdesk.local>",
+            "sender of outgoing e-mail"),
+    Setting("STATDESK_SMTP_HOST", "STATDESK_SMTP_HOST", str, "",
+            "SMTP server; empty keeps e-mail in the outbox page only"),
+    Setting("STATDESK_SMTP_PORT", "STATDESK_SMTP_PORT", int, 25, "SMTP port"),
+    Setting("STATDESK_SMTP_USER", "STATDESK_SMTP_USER", str, "", "SMTP user name, if the server needs one"),
+    Setting("STATDESK_SMTP_PASSWORD", "STATDESK_SMTP_PASSWORD", str, "", "SMTP password"),
+    Setting("STATDESK_SMTP_STARTTLS", "STATDESK_SMTP_STARTTLS", _bool, False, "use STARTTLS with the SMTP server"),
+    Setting("STATDESK_OUTBOX_MAX_ATTEMPTS", "STATDESK_OUTBOX_MAX_ATTEMPTS", int, 8,
+            "SMTP attempts per message before it is marked failed"),
+    Setting("STATDESK_OUTBOX_BATCH", "STATDESK_OUTBOX_BATCH", int, 50,
+            "messages sent per delivery sweep"),
+    Setting("STATDESK_STORAGE_DIR", "STATDESK_STORAGE_DIR", str, "",
+            "directory for uploaded and generated files; empty means `instance/storage`"),
+    Setting("STATDESK_BACKUP_DIR", "STATDESK_BACKUP_DIR", str, "",
+            "directory for `flask backup create`; empty means `instance/backups`"),
+    Setting("STATDESK_MAX_REQUEST_MB", "STATDESK_MAX_REQUEST_MB", int, 64,
+            "largest request body accepted, in MiB"),
+    Setting("STATDESK_MAX_UPLOAD_MB", "STATDESK_MAX_UPLOAD_MB", int, 25,
+            "largest single uploaded file, in MiB"),
+    Setting("STATDESK_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", str, "memory://",
+            "where rate-limit counters live (`memory://`, or `redis://host:6379` with several hosts)"),
+    Setting("STATDESK_LOGIN_MAX_FAILURES", "STATDESK_LOGIN_MAX_FAILURES", int, 5,
+            "failed logins for one account or address before it is locked"),
+    Setting("STATDESK_LOGIN_LOCK_MINUTES", "STATDESK_LOGIN_LOCK_MINUTES", int, 15,
+            "how long a lock after repeated failed logins lasts"),
+    Setting("STATDESK_PASSWORD_HASH", "STATDESK_PASSWORD_HASH", str, "scrypt",
+            "Werkzeug password hash method"),
+    Setting("STATDESK_VERIFY_TOKEN_HOURS", "STATDESK_VERIFY_TOKEN_HOURS", int, 48,
+            "how long an e-mail verification link stays valid"),
+    Setting("STATDESK_RESET_TOKEN_MINUTES", "STATDESK_RESET_TOKEN_MINUTES", int, 60,
+            "how long a password reset link stays valid"),
+    Setting("STATDESK_SESSION_HOURS", "STATDESK_SESSION_HOURS", int, 12,
+            "lifetime of a login session"),
+    Setting("STATDESK_REMEMBER_DAYS", "STATDESK_REMEMBER_DAYS", int, 14,
+            "lifetime of the remember-me cookie"),
+    Setting("STATDESK_SECURE_COOKIES", "STATDESK_SECURE_COOKIES", _bool, False,
+            "mark cookies `Secure` (always on in production)"),
+    Setting("STATDESK_PAGE_SIZE", "STATDESK_PAGE_SIZE", int, 20, "rows per page in lists"),
+    Setting("STATDESK_OIDC_PROVIDERS", "STATDESK_OIDC_PROVIDERS", _json_list, [],
+            "single sign-on providers as a JSON list of objects: `name`, `label`, `discovery_url`, `client_id`, "
+            "`client_secret`, optional `roles_claim` (default `groups`) and `role_map` (claim value → role)"),
+    Setting("STATDESK_PAYMENT_PROVIDER", "STATDESK_PAYMENT_PROVIDER", str, "local",
+            "payment provider for new invoices: `local` (billing code / virtual account) or `stripe`"),
+    Setting("STATDESK_INVOICE_EXPIRY_HOURS", "STATDESK_INVOICE_EXPIRY_HOURS", int, 48,
+            "how long an invoice (and its billing code) can be paid; an expired invoice releases the order"),
+    Setting("STATDESK_BANK_CALLBACK_SECRET", "STATDESK_BANK_CALLBACK_SECRET", str,
+            "dev-only-bank-callback-secret", "HMAC-SHA256 key the bank signs payment callbacks with"),
+    Setting("STATDESK_BANK_CALLBACK_WINDOW_SECONDS", "STATDESK_BANK_CALLBACK_WINDOW_SECONDS", int, 300,
+            "largest clock difference accepted on a signed bank callback (replay window)"),
+    Setting("STATDESK_PAYMENT_CALLBACK_RATE", "STATDESK_PAYMENT_CALLBACK_RATE", str, "600/minute",
+            "rate limit per client address on the bank callback and the Stripe webhook"),
+    Setting("STATDESK_BANK_SIMULATOR", "STATDESK_BANK_SIMULATOR", _bool, True,
+            "offer the demo bank simulator page and `flask orders pay` (always off in production)"),
+    Setting("STATDESK_STRIPE_API_KEY", "STATDESK_STRIPE_API_KEY", str, "", "Stripe secret API key"),
+    Setting("STATDESK_STRIPE_WEBHOOK_SECRET", "STATDESK_STRIPE_WEBHOOK_SECRET", str, "",
+            "signing secret of the Stripe webhook endpoint (`whsec_…`)"),
+    Setting("STATDESK_STRIPE_API_BASE", "STATDESK_STRIPE_API_BASE", str, "",
+            "Stripe API address; empty means Stripe itself (tests point it at a local fake)"),
+    Setting("STATDESK_DOWNLOAD_LINK_DAYS", "STATDESK_DOWNLOAD_LINK_DAYS", int, 7,
+            "how long a delivered file's download link stays valid"),
+    Setting("STATDESK_DOWNLOAD_LIMIT", "STATDESK_DOWNLOAD_LIMIT", int, 5,
+            "downloads allowed per delivered file"),
+    Setting("STATDESK_BACKGROUND_SWEEPS", "STATDESK_BACKGROUND_SWEEPS", _bool, False,
+            "run periodic sweeps (outbox delivery, reminders) in a thread of the dev server"),
+    Setting("STATDESK_SWEEP_SECONDS", "STATDESK_SWEEP_SECONDS", int, 30,
+            "seconds between two runs of the periodic sweeps (timer thread or job scheduler)"),
+    Setting("STATDESK_REDIS_URL", "STATDESK_REDIS_URL", str, "",
+            "Redis for the job queue of several hosts (`flask jobs scheduler` / `worker`); empty: no queue"),
+    Setting("STATDESK_JOB_QUEUE", "STATDESK_JOB_QUEUE", str, "statdesk",
+            "name of the job queue (and prefix of its keys) in Redis"),
+    Setting("STATDESK_OFFICE_HOURS", "STATDESK_OFFICE_HOURS", str, "mon-fri 08:00-16:00",
+            "office hours (office time zone) for working-time clocks, e.g. `mon-thu 07:30-16:00; fri 07:30-16:30`"),
+    Setting("STATDESK_HOLIDAY_COUNTRY", "STATDESK_HOLIDAY_COUNTRY", str, "ID",
+            "country whose public holidays (the `holidays` package) are not working days"),
+    Setting("STATDESK_DEFAULT_QUOTA", "STATDESK_DEFAULT_QUOTA", int, 5,
+            "open work items an operator may hold when the supervisor set no quota"),
+    Setting("STATDESK_SLA", "STATDESK_SLA", str,
+            "data=1d/5d; metadata=1d/5d; classification=1d/5d; complaint=4h/3d",
+            "working time to first response / resolution per request kind (`h` hours, `d` days of 8 working hours)"),
+)
+
+
+def load_settings(environ: dict[str, str] | None = None, instance_path: str = "instance") -> dict[str, Any]:
+    """Read every setting from ``environ`` and return Flask config keys.
+
+    Raises ``ConfigurationError`` for a value that does not parse and for a
+    production configuration without a real secret key or database URL.
+    """
+    environ = os.environ if environ is None else environ
+    config: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is None:
+            config[setting.key] = setting.default
+            continue
+        try:
+            config[setting.key] = setting.parse(raw)
+        except ValueError as exc:
+            raise ConfigurationError(f"{setting.env}: {exc}") from exc
+    _check_production(config)
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "statdesk.db")
+    if not config["STATDESK_STORAGE_DIR"]:
+        config["STATDESK_STORAGE_DIR"] = os.path.join(instance_path, "storage")
+    return config
+
+
+def _check_production(config: dict[str, Any]) -> None:
+    if config["STATDESK_ENV"] not in {"development", "production", "testing"}:
+        raise ConfigurationError(
+            f"STATDESK_ENV must be development, production or testing, not {config['STATDESK_ENV']!r}")
+    if config["STATDESK_ENV"] != "production":
+        return
+    key = config["SECRET_KEY"]
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigurationError("production needs SECRET_KEY set to a random value of 32 or more characters")
+    if not config["SQLALCHEMY_DATABASE_URI"]:
+        raise ConfigurationError("production needs DATABASE_URL")
+
+
+def derived_flask_config(config: dict[str, Any]) -> dict[str, Any]:
+    """Flask and extension settings that follow from the Statdesk ones."""
+    from datetime import timedelta
+
+    production = config["STATDESK_ENV"] == "production"
+    secure = production or config["STATDESK_SECURE_COOKIES"]
+    uri = config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("postgres://"):
+        uri = "postgresql://" + uri[len("postgres://"):]
+    if uri.startswith("postgresql://"):
+        uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
+    return {
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "MAX_CONTENT_LENGTH": config["STATDESK_MAX_REQUEST_MB"] * 1024 * 1024,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=config["STATDESK_SESSION_HOURS"]),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_DURATION": timedelta(days=config["STATDESK_REMEMBER_DAYS"]),
+        "BOOTSTRAP_SERVE_LOCAL": True,
+        "BABEL_TRANSLATION_DIRECTORIES": "",  # filled by create_app from the packages
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    }

@@ -1,0 +1,107 @@
+"""Request-level behaviour that core installs on the application.
+
+Locale selection, template filters and globals, security headers, the client
+address for the audit log, and the background sweep timer of the dev server.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from core.extensions import login_manager
+from core.money import format_rupiah
+from core.navigation import links_for
+from core.timefmt import format_local
+
+LOCALES = ("id", "en")
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def select_locale() -> str:
+    """Explicit ``?lang=``, then the session's choice, then the user's, then the default."""
+    if not has_request_context():  # CLI commands and sweeps speak the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    requested = request.args.get("lang")
+    if requested in LOCALES:
+        session["lang"] = requested
+        return requested
+    if session.get("lang") in LOCALES:
+        return session["lang"]
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in LOCALES:
+        return user_locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _remember_origin() -> None:
+    g.origin = (request.remote_addr or "")[:64]
+
+
+def _security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_app.config["SESSION_COOKIE_SECURE"]:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    return response
+
+
+def _template_context():
+    # Outside a request (e-mails written by sweeps and commands) nobody is signed in.
+    signed_in = has_request_context() and current_user.is_authenticated
+    roles = set(current_user.role_names()) if signed_in else set()
+    return {
+        "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
+        "available_locales": LOCALES,
+        "nav_links": links_for(roles),
+        "site_name": current_app.config["STATDESK_SITE_NAME"],
+    }
+
+
+def init_web(app) -> None:
+    login_manager.login_message = _l("Please sign in to open this page.")
+    app.before_request(_remember_origin)
+    app.after_request(_security_headers)
+    app.context_processor(_template_context)
+    app.add_template_filter(format_rupiah, "rupiah")
+    app.add_template_filter(format_local, "localtime")
+    app.add_template_filter(lambda value: format_local(value, with_time=False), "localdate")
+
+
+def start_background_sweeps(app, sweeps, interval_seconds: float | None = None) -> threading.Thread:
+    """Run each sweep every ``interval_seconds`` (``STATDESK_SWEEP_SECONDS``) in a daemon thread (dev server only).
+
+    Sweeps are idempotent, so a second process running them as well is harmless.
+    Sweeps that packages added with ``core.cli.register_sweep`` run after ``sweeps``.
+    """
+    from core.cli import registered_sweeps
+
+    stop = threading.Event()
+    interval_seconds = interval_seconds or app.config["STATDESK_SWEEP_SECONDS"]
+
+    def loop():
+        while not stop.wait(interval_seconds):
+            for sweep in [*sweeps, *registered_sweeps(app)]:
+                with app.app_context():
+                    try:
+                        sweep()
+                    except Exception:  # keep the timer alive; the error is logged
+                        app.logger.exception("background sweep %s failed", sweep.__name__)
+
+    thread = threading.Thread(target=loop, name="statdesk-sweeps", daemon=True)
+    thread.stop = stop
+    thread.start()
+    return thread

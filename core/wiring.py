@@ -1,0 +1,16 @@
+"""How the core package plugs into the application (called by ``create_app``)."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from core.cli import backup_cli, demo_cli, outbox_cli, sweep_command
+    from core.jobs import jobs_cli
+    from core.views import bp
+
+    app.register_blueprint(bp)
+    app.cli.add_command(outbox_cli)
+    app.cli.add_command(demo_cli)
+    app.cli.add_command(sweep_command)
+    app.cli.add_command(jobs_cli)
+    app.cli.add_command(backup_cli)

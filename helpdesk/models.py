@@ -1,0 +1,57 @@
+"""Internal forum: threads and posts, visible to staff only."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import User
+from consultation.models import Ticket
+from core import clock
+from core.extensions import db
+from core.models import TimestampMixin, UTCDateTime
+
+CATEGORIES = ("consultation", "data", "orders", "tools", "other")
+
+
+class ForumThread(TimestampMixin, db.Model):
+    __tablename__ = "helpdesk_thread"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    title: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), nullable=False)
+    ticket_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("consultation_ticket.id", ondelete="SET NULL"), index=True)
+    accepted_post_id: Mapped[int | None] = mapped_column(sa.Integer)
+    last_post_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+
+    author: Mapped[User] = relationship(lazy="joined")
+    ticket: Mapped[Ticket | None] = relationship(lazy="joined")
+    posts: Mapped[list[ForumPost]] = relationship(back_populates="thread", order_by="ForumPost.id",
+                                                  cascade="all, delete-orphan")
+
+
+class ForumPost(db.Model):
+    __tablename__ = "helpdesk_post"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("helpdesk_thread.id", ondelete="CASCADE"),
+                                           nullable=False, index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+
+    thread: Mapped[ForumThread] = relationship(back_populates="posts")
+    author: Mapped[User] = relationship(lazy="joined")
+
+
+class ForumSubscription(db.Model):
+    __tablename__ = "helpdesk_subscription"
+
+    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("helpdesk_thread.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         primary_key=True)

@@ -1,0 +1,100 @@
+"""Internal forum pages (staff only) and the operators' console."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from core import clock
+from core.extensions import db
+from core.pagination import paginate
+from core.permissions import roles_required
+from helpdesk import console as console_data
+from helpdesk import services
+from helpdesk.models import CATEGORIES, ForumSubscription, ForumThread
+from roster import services as roster_services
+from roster.duty import on_duty
+
+bp = Blueprint("helpdesk", __name__, template_folder="templates", url_prefix="/helpdesk")
+
+STAFF = ("operator", "producer", "supervisor", "finance", "admin")
+
+
+@bp.get("/forum")
+@roles_required(*STAFF)
+def forum():
+    services.require_staff(current_user)
+    query = sa.select(ForumThread).order_by(ForumThread.last_post_at.desc())
+    category = request.args.get("category", "")
+    if category in CATEGORIES:
+        query = query.where(ForumThread.category == category)
+    text = request.args.get("q", "").strip()
+    if text:
+        query = query.where(ForumThread.title.ilike(f"%{text}%"))
+    page = paginate(query)
+    return render_template("helpdesk/forum.html", page=page, categories=CATEGORIES, category=category, q=text)
+
+
+@bp.route("/forum/new", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def new_thread():
+    ticket_id = request.values.get("ticket_id", type=int)
+    if request.method == "POST":
+        thread = services.start_thread(current_user, request.form.get("category", ""),
+                                       request.form.get("title", ""), request.form.get("body", ""),
+                                       ticket_id=ticket_id)
+        flash(_("Thread started."), "success")
+        return redirect(url_for("helpdesk.thread", thread_id=thread.id))
+    return render_template("helpdesk/new.html", categories=CATEGORIES, ticket_id=ticket_id)
+
+
+@bp.get("/forum/<int:thread_id>")
+@roles_required(*STAFF)
+def thread(thread_id: int):
+    item = services.visible_thread(thread_id, current_user)
+    subscribed = db.session.get(ForumSubscription, (item.id, current_user.id)) is not None
+    can_accept = current_user.id == item.author_id or current_user.has_role("supervisor")
+    return render_template("helpdesk/thread.html", thread=item, subscribed=subscribed, can_accept=can_accept)
+
+
+@bp.post("/forum/<int:thread_id>/reply")
+@roles_required(*STAFF)
+def reply(thread_id: int):
+    item = services.visible_thread(thread_id, current_user)
+    post = services.reply(item, current_user, request.form.get("body", ""))
+    return redirect(url_for("helpdesk.thread", thread_id=item.id, _anchor=f"post-{post.id}"))
+
+
+@bp.post("/forum/<int:thread_id>/accept/<int:post_id>")
+@roles_required(*STAFF)
+def accept(thread_id: int, post_id: int):
+    item = services.visible_thread(thread_id, current_user)
+    services.accept(item, post_id, current_user)
+    flash(_("Answer accepted."), "success")
+    return redirect(url_for("helpdesk.thread", thread_id=item.id))
+
+
+@bp.post("/forum/<int:thread_id>/subscription")
+@roles_required(*STAFF)
+def subscription(thread_id: int):
+    item = services.visible_thread(thread_id, current_user)
+    services.set_subscription(item, current_user, request.form.get("on") == "1")
+    return redirect(url_for("helpdesk.thread", thread_id=item.id))
+
+
+@bp.get("/")
+@roles_required("operator", "supervisor")
+def console():
+    now = clock.now()
+    return render_template("helpdesk/console.html", rows=console_data.my_work(current_user.id),
+                           queue=console_data.unassigned_queue(current_user.id), now=now)
+
+
+@bp.get("/team")
+@roles_required("supervisor")
+def team():
+    now = clock.now()
+    rows = console_data.team_workload(roster_services.operators(), now, set(on_duty(now)))
+    return render_template("helpdesk/team.html", rows=rows)

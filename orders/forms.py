@@ -1,0 +1,49 @@
+"""Flask-WTF forms of the orders pages (CSRF included)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, MultipleFileField
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+
+class ActionForm(FlaskForm):
+    """A button that changes state: only the CSRF token travels."""
+
+
+class AddToCartForm(FlaskForm):
+    item_id = IntegerField(_l("Item"), validators=[DataRequired()])
+    quantity = IntegerField(_l("Quantity"), default=1, validators=[NumberRange(min=1, max=1000)])
+    region = StringField(_l("Region"), validators=[Optional(), Length(max=32)])
+    variables = SelectMultipleField(_l("Variables"), choices=[], validate_choice=False)
+
+
+class CheckoutForm(FlaskForm):
+    non_commercial = BooleanField(_l("The data are for non-commercial use (government, education, research "
+                                     "or international institution)"))
+    purpose = TextAreaField(_l("Purpose of use"), validators=[Optional(), Length(max=4000)])
+    abstract = FileField(_l("Data-use abstract (microdata)"))
+    letter = FileField(_l("Request letter of your institution (zero-rupiah requests)"))
+
+
+class ApproveForm(FlaskForm):
+    sample = FileField(_l("Sample file for the consumer (optional)"))
+
+
+class RejectForm(FlaskForm):
+    reason = TextAreaField(_l("Reason the consumer will read"), validators=[DataRequired(), Length(min=5, max=4000)])
+
+
+class AgreementForm(FlaskForm):
+    signed_copy = FileField(_l("Signed copy (optional: accepting online is enough)"))
+
+
+class FinishTaskForm(FlaskForm):
+    files = MultipleFileField(_l("Prepared files"))
+
+
+class SimulatorForm(FlaskForm):
+    billing_code = StringField(_l("Billing code / virtual account"), validators=[DataRequired(), Length(max=32)])
+    amount = IntegerField(_l("Amount paid (Rp)"), validators=[DataRequired(), NumberRange(min=1)])

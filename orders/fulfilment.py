@@ -1,0 +1,113 @@
+"""What happens once an order is cleared (paid, approved, or free): agreement, preparation, delivery.
+
+Ready files are delivered at once; anything an operator must prepare (microdata
+extracts, items without a ready file) becomes one ``FulfilmentTask`` per order,
+routed by the roster engine (kind ``fulfilment``) to an operator on duty with room
+under their quota, or queued until one has; the task is released when it is done.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core import audit, clock
+from core.extensions import db
+from orders import states
+from orders.models import DeliveredFile, FulfilmentTask, Order, OrderState, TaskState
+from roster import engine
+
+ROUTING_KIND = "fulfilment"
+ITEM_TYPE = "order_fulfilment"
+
+
+def next_state_when_cleared(order: Order) -> OrderState:
+    if order.needs_agreement and order.agreement_accepted_at is None:
+        return OrderState.AWAITING_AGREEMENT
+    if any(line.needs_preparation for line in order.lines):
+        return OrderState.IN_FULFILMENT
+    return OrderState.DELIVERED
+
+
+def move_cleared_order(order: Order, event: str, actor=None, **details) -> None:
+    """Apply ``event`` to an order whose money and approvals are settled, and start its fulfilment."""
+    target = next_state_when_cleared(order)
+    if event == "create":
+        states.start(order, target, actor)
+    else:
+        states.apply(order, event, target, actor, **details)
+    after_state_change(order, actor)
+
+
+def after_state_change(order: Order, actor=None) -> None:
+    if order.state is OrderState.IN_FULFILMENT:
+        open_task(order)
+    elif order.state is OrderState.DELIVERED:
+        deliver_ready_files(order)
+        mark_delivered(order)
+
+
+def open_task(order: Order) -> FulfilmentTask:
+    """The order's one fulfilment task (created once, whatever calls it)."""
+    task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order.id))
+    if task is None:
+        task = FulfilmentTask(order_id=order.id, state=TaskState.OPEN)
+        db.session.add(task)
+        db.session.flush()
+        audit.record("fulfilment.open", task, None, order=order.number)
+        engine.submit(engine.Routable(ITEM_TYPE, task.id, ROUTING_KIND, order.number or ""))
+    return task
+
+
+def on_work_assigned(item_type: str, item, decision, actor=None) -> None:
+    """Roster signal: a fulfilment task got an operator (at once, from the queue, or reassigned)."""
+    if item_type != ITEM_TYPE:
+        return
+    task = db.session.get(FulfilmentTask, int(item.item_id))
+    if task is not None and task.state is TaskState.OPEN:
+        task.assignee_id = item.assignee_id
+        audit.record("fulfilment.assigned", task, actor, order=task.order.number, operator=item.assignee_id)
+
+
+def close_task(task: FulfilmentTask) -> None:
+    """The task is over (done or refunded): its operator's load falls and queued work moves on."""
+    task.state, task.done_at = TaskState.DONE, clock.now()
+    engine.release(ITEM_TYPE, task.id)
+
+
+def add_delivered_file(order: Order, storage_key: str, filename: str, size: int, sha256: str) -> DeliveredFile:
+    config = current_app.config
+    delivered = DeliveredFile(order_id=order.id, storage_key=storage_key, filename=filename, size=size,
+                              sha256=sha256, max_downloads=config["STATDESK_DOWNLOAD_LIMIT"],
+                              expires_at=clock.now() + timedelta(days=config["STATDESK_DOWNLOAD_LINK_DAYS"]))
+    db.session.add(delivered)
+    return delivered
+
+
+def deliver_ready_files(order: Order) -> None:
+    for line in order.lines:
+        for file in line.options.get("files", []):
+            add_delivered_file(order, file["storage_key"], file["filename"], file["size"], file["sha256"])
+
+
+def mark_delivered(order: Order) -> None:
+    order.delivered_at = clock.now()
+    db.session.flush()
+    from orders.emails import order_delivered
+
+    order_delivered(order)
+
+
+def complete_task(task: FulfilmentTask, actor, uploads: list) -> None:
+    """An operator's prepared files (``StoredObject``, filename) deliver the order."""
+    order = task.order
+    for stored, filename in uploads:
+        add_delivered_file(order, stored.key, filename, stored.size, stored.sha256)
+    task.assignee_id = task.assignee_id or actor.id
+    close_task(task)
+    audit.record("fulfilment.done", task, actor, order=order.number, files=len(uploads))
+    deliver_ready_files(order)
+    states.apply(order, "deliver", OrderState.DELIVERED, actor)
+    mark_delivered(order)

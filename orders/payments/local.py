@@ -1,0 +1,138 @@
+"""The embedded provider: billing codes / virtual accounts confirmed by signed bank callbacks.
+
+An invoice gets a 15-digit billing code bound to its exact amount and expiry.  The
+bank (SIMPONI, or a commercial bank's virtual-account service) confirms a payment by
+POSTing JSON to ``/api/v1/payments/local/callback`` with two headers:
+
+- ``X-Statdesk-Timestamp``: Unix seconds when the bank signed the request;
+- ``X-Statdesk-Signature``: hex HMAC-SHA256 over ``"{timestamp}.{body}"`` with the shared secret.
+
+Requests outside the replay window are refused even when correctly signed; a repeated
+callback with the same ``bank_reference`` is answered as a duplicate, changing nothing.
+The NTPN (nomor transaksi penerimaan negara, the state's proof of payment) is stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from core import clock
+from orders.invoicing import is_well_formed_billing_code, new_billing_code
+from orders.models import Invoice
+from orders.payments.recording import PaymentProblem, record_payment, reject
+
+TIMESTAMP_HEADER = "X-Statdesk-Timestamp"
+SIGNATURE_HEADER = "X-Statdesk-Signature"
+
+
+class LocalProvider:
+    name = "local"
+
+    def prepare(self, invoice: Invoice) -> None:
+        invoice.billing_code = new_billing_code()
+
+    def publish(self, invoice: Invoice) -> None:
+        """Nothing leaves Statdesk: the bank learns the billing code from the consumer."""
+
+    def withdraw(self, invoice: Invoice) -> None:
+        """A closed invoice's billing code is refused by the callback checks; nothing to send."""
+
+
+def sign(body: bytes, timestamp: int, secret: str) -> str:
+    message = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signed_headers(body: bytes, secret: str, timestamp: int | None = None) -> dict[str, str]:
+    timestamp = int(clock.now().timestamp()) if timestamp is None else timestamp
+    return {TIMESTAMP_HEADER: str(timestamp), SIGNATURE_HEADER: sign(body, timestamp, secret)}
+
+
+@dataclass(frozen=True)
+class CallbackAnswer:
+    status: int
+    body: dict
+
+
+def _verify(body: bytes, timestamp: str | None, signature: str | None) -> None:
+    config = current_app.config
+    if not timestamp or not signature or not timestamp.isdigit():
+        raise PaymentProblem("bad_signature", 401, _("The callback is not signed."))
+    expected = sign(body, int(timestamp), config["STATDESK_BANK_CALLBACK_SECRET"])
+    if not hmac.compare_digest(expected, signature.strip().lower()):
+        raise PaymentProblem("bad_signature", 401, _("The callback signature is not valid."))
+    if abs(clock.now().timestamp() - int(timestamp)) > config["STATDESK_BANK_CALLBACK_WINDOW_SECONDS"]:
+        raise PaymentProblem("stale_signature", 401, _("The callback signature is too old."))
+
+
+@dataclass(frozen=True)
+class BankReport:
+    billing_code: str
+    amount: int
+    bank_reference: str
+    ntpn: str
+    paid_at: datetime | None
+
+
+def _parse(body: bytes) -> BankReport:
+    try:
+        data = json.loads(body)
+        report = BankReport(billing_code=str(data["billing_code"]), amount=data["amount"],
+                            bank_reference=str(data["bank_reference"]).strip(), ntpn=str(data.get("ntpn", "")),
+                            paid_at=datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise PaymentProblem("malformed", 400, _("The callback body is not valid.")) from exc
+    if report.paid_at is not None and report.paid_at.tzinfo is None:
+        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+    if isinstance(report.amount, bool) or not isinstance(report.amount, int) or not report.bank_reference:
+        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+    return report
+
+
+def handle_bank_callback(body: bytes, timestamp: str | None, signature: str | None,
+                         source: str = "bank_callback") -> CallbackAnswer:
+    """Verify, record (one commit) and answer; a refusal changes nothing but the audit log."""
+    report = None
+    try:
+        _verify(body, timestamp, signature)
+        report = _parse(body)
+        if not is_well_formed_billing_code(report.billing_code):
+            raise PaymentProblem("unknown_reference", 404, _("No invoice matches this payment."))
+        result = record_payment(
+            invoice_query=sa.select(Invoice).where(Invoice.billing_code == report.billing_code),
+            provider="local", reference=report.bank_reference, amount=report.amount, paid_at=report.paid_at,
+            ntpn=report.ntpn, source=source)
+    except PaymentProblem as problem:
+        reject(problem, ("Invoice", report.billing_code) if report else None, provider="local",
+               bank_reference=report.bank_reference if report else "",
+               amount=report.amount if report else None)
+        return CallbackAnswer(problem.status, {"status": "refused", "reason": problem.reason,
+                                               "message": problem.message})
+    return CallbackAnswer(200, {"status": "recorded" if result.created else "duplicate",
+                                "invoice": result.invoice_number})
+
+
+def simulate_bank_payment(billing_code: str, amount: int, bank_reference: str | None = None,
+                          source: str = "bank_simulator") -> CallbackAnswer:
+    """What the demo bank does: sign a callback with the shared secret and deliver it."""
+    body = json.dumps({
+        "billing_code": billing_code, "amount": amount,
+        "bank_reference": bank_reference or f"SIM-{billing_code}",
+        "ntpn": _demo_ntpn(billing_code), "paid_at": clock.now().isoformat(),
+    }).encode()
+    headers = signed_headers(body, current_app.config["STATDESK_BANK_CALLBACK_SECRET"])
+    return handle_bank_callback(body, headers[TIMESTAMP_HEADER], headers[SIGNATURE_HEADER], source=source)
+
+
+def _demo_ntpn(billing_code: str) -> str:
+    """A 16-character NTPN-shaped proof for the simulator (real ones come from the state treasury)."""
+    return hashlib.sha256(f"{billing_code}{time.time_ns()}".encode()).hexdigest()[:16].upper()

@@ -1,0 +1,290 @@
+"""Cart and checkout: turning what a consumer picked into orders of the right kinds.
+
+Each public function checks who acts, validates, changes state (through
+``orders.states``), writes audit entries and outbox messages, and commits once.
+Invoices for the ``stripe`` provider are published after that commit.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+
+from core import audit, clock
+from core.errors import UserFacingError
+from core.extensions import db
+from core.storage import get_storage
+from orders import catalog_port, eligibility, states
+from orders import signals as transaction
+from orders.emails import invoice_issued
+from orders.fulfilment import move_cleared_order
+from orders.invoicing import issue_invoice
+from orders.models import CartLine, Order, OrderLine, OrderState, TransactionKind
+from orders.payments import default_provider
+
+DOCUMENT_EXTENSIONS = frozenset({".pdf", ".doc", ".docx", ".odt", ".png", ".jpg", ".jpeg"})
+MAX_QUANTITY = 1000
+
+
+def order_number(order: Order) -> str:
+    return f"ORD-{order.created_at.year}-{order.id:06d}"
+
+
+# -- cart ---------------------------------------------------------------------------------------
+
+def add_to_cart(user, item_id: int, quantity: int = 1, region: str = "", variables: list[str] | None = None):
+    """Put an orderable item in the user's cart, with the map region or microdata variables picked."""
+    item = catalog_port.orderable_item(item_id, user)
+    if item is None:
+        raise UserFacingError(_("This item cannot be ordered."), 404)
+    line = _cart_line(user, item, quantity, _validated_options(item, region, variables or []))
+    transaction.commit()
+    return line
+
+
+def _cart_line(user, item: catalog_port.OrderableItem, quantity: int, options: dict) -> CartLine:
+    if not 1 <= quantity <= MAX_QUANTITY:
+        raise UserFacingError(_("Enter a quantity between 1 and %(max)d.", max=MAX_QUANTITY))
+    line = CartLine(user_id=user.id, item_id=item.id, quantity=quantity, options=options)
+    db.session.add(line)
+    return line
+
+
+def order_again(user, order: Order) -> tuple[int, list[str]]:
+    """Put the lines of one of ``user``'s earlier orders back in the cart, at today's tariff.
+
+    Regular consumers ask for the same data again (a known gap of SILASTIK).  Items
+    that can no longer be ordered, or whose picked region or variables are no longer
+    offered, are left out and named.  Returns the number of lines added and the titles left out.
+    """
+    added, left_out = 0, []
+    for old in order.lines:
+        item = catalog_port.orderable_item(old.item_id, user)
+        try:
+            if item is None:
+                raise UserFacingError(_("This item cannot be ordered."), 404)
+            options = _validated_options(item, old.options.get("region", ""), old.options.get("variables", []))
+            _cart_line(user, item, old.quantity, options)
+            added += 1
+        except UserFacingError:
+            left_out.append(old.title)
+    transaction.commit()
+    return added, left_out
+
+
+def _validated_options(item: catalog_port.OrderableItem, region: str, variables: list[str]) -> dict:
+    if item.kind == "map":
+        if item.regions and region not in item.regions:
+            raise UserFacingError(_("Choose one of the regions this map is sold for."))
+        return {"region": region}
+    if item.kind == "microdata":
+        picked = sorted(set(variables))
+        if not picked or not set(picked) <= set(item.variables):
+            raise UserFacingError(_("Choose at least one of the variables of this dataset."))
+        return {"variables": picked}
+    return {}
+
+
+def cart_lines(user) -> list[CartLine]:
+    return list(db.session.scalars(sa.select(CartLine).where(CartLine.user_id == user.id).order_by(CartLine.id)))
+
+
+@dataclass(frozen=True)
+class CartRow:
+    line: CartLine
+    title: str
+    price: int | None  # None: the item can no longer be ordered
+
+
+def cart_rows(user) -> list[CartRow]:
+    """The cart with each item's current title and tariff price, for the cart page."""
+    rows = []
+    for line in cart_lines(user):
+        item = catalog_port.orderable_item(line.item_id, user)
+        price = catalog_port.line_price(item.id, line.quantity, line.options) if item else None
+        rows.append(CartRow(line, item.title if item else f"#{line.item_id}", price))
+    return rows
+
+
+def remove_from_cart(user, line_id: int) -> None:
+    line = db.session.get(CartLine, line_id)
+    if line is None or line.user_id != user.id:
+        raise UserFacingError(_("This line is not in your cart."), 404)
+    db.session.delete(line)
+    transaction.commit()
+
+
+# -- checkout -----------------------------------------------------------------------------------
+
+@dataclass
+class CheckoutRequest:
+    non_commercial: bool = False
+    purpose: str = ""
+    abstract: object | None = None  # an uploaded file (``werkzeug.FileStorage``) or None
+    letter: object | None = None
+
+
+@dataclass
+class _PricedLine:
+    cart: CartLine
+    item: catalog_port.OrderableItem
+    price: int
+
+
+def checkout(user, request: CheckoutRequest) -> list[Order]:
+    """Create one order per transaction kind from the cart; kinds are decided by ``eligibility``."""
+    priced = _price_cart(user)
+    segment = user.segment.value if user.segment else "public"
+    institution = user.profile.institution if user.profile else ""
+    eligible = eligibility.zero_rupiah_possible(segment, institution, request.non_commercial)
+    claimed = eligibility.already_claimed([p.item.id for p in priced], institution) if eligible else set()
+    groups: dict[TransactionKind, list[_PricedLine]] = defaultdict(list)
+    for line in priced:
+        kind = eligibility.decide_kind(line.price, segment, eligible and line.item.id not in claimed)
+        groups[kind].append(line)
+    _check_documents(groups, request)
+    abstract_key = _store(request.abstract, "orders/abstracts") if _needs_abstract(groups) else None
+    letter_key = _store(request.letter, "orders/letters") if TransactionKind.ZERO_RUPIAH in groups else None
+    try:
+        orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
+                  for kind, lines in groups.items()]
+        db.session.execute(sa.delete(CartLine).where(CartLine.user_id == user.id))
+        transaction.commit()
+    except sa.exc.IntegrityError as exc:  # a colleague's simultaneous zero-rupiah claim for the same product
+        transaction.rollback()
+        for key in filter(None, (abstract_key, letter_key)):
+            get_storage().delete(key)
+        raise UserFacingError(_("Your institution has already requested one of these products at zero "
+                                "rupiah. Please review your cart."), 409) from exc
+    publish_invoices(orders)
+    return orders
+
+
+def _price_cart(user) -> list[_PricedLine]:
+    lines = cart_lines(user)
+    if not lines:
+        raise UserFacingError(_("Your cart is empty."))
+    priced = []
+    for line in lines:
+        item = catalog_port.orderable_item(line.item_id, user)
+        if item is None:
+            raise UserFacingError(_("An item in your cart can no longer be ordered; remove it first."), 409)
+        priced.append(_PricedLine(line, item, catalog_port.line_price(item.id, line.quantity, line.options)))
+    return priced
+
+
+def _needs_abstract(groups) -> bool:
+    return any(p.item.kind == "microdata" for lines in groups.values() for p in lines)
+
+
+def _check_documents(groups, request: CheckoutRequest) -> None:
+    if _needs_abstract(groups) and not _has_file(request.abstract):
+        raise UserFacingError(_("Microdata orders need a data-use abstract: attach it to continue."))
+    if TransactionKind.ZERO_RUPIAH in groups and not _has_file(request.letter):
+        raise UserFacingError(_("Zero-rupiah requests need your institution's request letter: attach it "
+                                "to continue, or declare commercial use to pay the tariff."))
+    if TransactionKind.ZERO_RUPIAH in groups and not request.purpose.strip():
+        raise UserFacingError(_("Describe the non-commercial purpose of your request."))
+
+
+def _has_file(upload) -> bool:
+    return upload is not None and bool(getattr(upload, "filename", ""))
+
+
+def store_document(upload, prefix: str):
+    """Save an uploaded document (checked type and size); return ``(StoredObject, safe filename)``."""
+    from werkzeug.utils import secure_filename
+
+    filename = secure_filename(upload.filename or "") or "document"
+    if os.path.splitext(filename)[1].lower() not in DOCUMENT_EXTENSIONS:
+        raise UserFacingError(_("Upload a PDF, Word, OpenDocument or image file."))
+    return _save_limited(upload, prefix), filename
+
+
+def store_data_file(upload, prefix: str):
+    """Save prepared data or a sample (any type: CSV, SAV, ZIP …); only the size is limited."""
+    from werkzeug.utils import secure_filename
+
+    filename = secure_filename(upload.filename or "") or "data"
+    return _save_limited(upload, prefix), filename
+
+
+def _save_limited(upload, prefix: str):
+    storage = get_storage()
+    stored = storage.save(upload.stream, prefix=prefix)
+    if stored.size == 0 or stored.size > current_app.config["STATDESK_MAX_UPLOAD_MB"] * 1024 * 1024:
+        storage.delete(stored.key)
+        raise UserFacingError(_("The file is empty or larger than allowed."), 413 if stored.size else 400)
+    return stored
+
+
+def _store(upload, prefix: str) -> str:
+    return store_document(upload, prefix)[0].key
+
+
+def _create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key) -> Order:
+    has_microdata = any(p.item.kind == "microdata" for p in lines)
+    charged = kind is TransactionKind.PAID
+    order = Order(user_id=user.id, kind=kind, state=OrderState.PENDING_REVIEW, segment=segment,
+                  institution=institution, purpose=request.purpose.strip()[:4000],
+                  total=sum(p.price for p in lines) if charged else 0,
+                  needs_review=has_microdata or kind is TransactionKind.ZERO_RUPIAH,
+                  needs_agreement=has_microdata, abstract_key=abstract_key if has_microdata else None,
+                  letter_key=letter_key if kind is TransactionKind.ZERO_RUPIAH else None,
+                  created_at=clock.now())
+    order.user = user
+    order.lines = [_order_line(p) for p in lines]
+    db.session.add(order)
+    db.session.flush()
+    order.number = order_number(order)
+    if kind is TransactionKind.ZERO_RUPIAH:
+        eligibility.claim(order)
+    if order.needs_review:
+        states.start(order, OrderState.PENDING_REVIEW, user)
+    elif charged:
+        states.start(order, OrderState.AWAITING_PAYMENT, user)
+        open_invoice(order, user)
+    else:
+        move_cleared_order(order, "create", user)
+    return order
+
+
+def _order_line(priced: _PricedLine) -> OrderLine:
+    item = priced.item
+    options = dict(priced.cart.options)
+    if item.kind != "microdata":
+        options["files"] = [vars(f) for f in item.ready_files]
+    return OrderLine(item_id=item.id, item_kind=item.kind, title=item.title[:300], quantity=priced.cart.quantity,
+                     unit_price=priced.price // priced.cart.quantity if priced.cart.quantity else priced.price,
+                     amount=priced.price, options=options, needs_preparation=item.needs_preparation)
+
+
+def open_invoice(order: Order, actor=None):
+    """Issue the order's invoice with the configured provider (inside the caller's transaction)."""
+    provider = default_provider()
+    invoice = issue_invoice(order, provider.name, actor)
+    provider.prepare(invoice)
+    db.session.flush()
+    invoice_issued(order)
+    return invoice
+
+
+def publish_invoices(orders: list[Order]) -> None:
+    """After the commit: let the provider make each new invoice payable (a no-op for ``local``)."""
+    from orders.payments import provider_named
+
+    for order in orders:
+        invoice = order.invoice
+        if invoice is not None and invoice.provider_ref is None and invoice.billing_code is None:
+            try:
+                provider_named(invoice.provider).publish(invoice)
+            except Exception:  # the invoice stays open; the order page offers to try again (invoice_publish)
+                transaction.rollback()
+                current_app.logger.exception("publishing invoice %s failed", invoice.number)
+                audit.record("invoice.publish_failed", ("Invoice", invoice.id), None)
+                transaction.commit()

@@ -1,0 +1,125 @@
+"""Operator review, the data-use agreement, cancellation and fulfilment tasks.
+
+Like ``orders.services``: check who acts, validate, move the state machine, audit,
+queue e-mail, commit once.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from core import audit, clock
+from core.errors import UserFacingError
+from core.extensions import db
+from orders import eligibility, states
+from orders import signals as transaction
+from orders.emails import order_rejected
+from orders.fulfilment import ITEM_TYPE, complete_task, move_cleared_order
+from orders.invoicing import close_invoice, lock_invoice
+from orders.models import FulfilmentTask, Invoice, InvoiceStatus, Order, OrderState, TaskState, TransactionKind
+from orders.payments import withdraw_closed
+from orders.permissions import is_staff, require_service_staff
+from orders.services import open_invoice, publish_invoices, store_data_file, store_document
+from roster import engine
+
+
+def order_for(user, order_id: int, *, staff_view: bool = False) -> Order:
+    """The order if ``user`` may see it: its owner, or staff on a staff page; otherwise 404."""
+    order = db.session.get(Order, order_id)
+    if order is None:
+        raise UserFacingError(_("Order not found."), 404)
+    if order.user_id == user.id and not staff_view:
+        return order
+    if staff_view and is_staff(user):
+        return order
+    raise UserFacingError(_("Order not found."), 404)
+
+
+def approve(order: Order, actor, sample=None) -> None:
+    """An operator accepts the abstract (and the zero-rupiah letter); the order goes on."""
+    require_service_staff(actor)
+    if sample is not None and getattr(sample, "filename", ""):
+        stored, filename = store_data_file(sample, "orders/samples")
+        order.sample_key, order.sample_name = stored.key, filename
+    order.reviewed_by_id = actor.id
+    if order.kind is TransactionKind.PAID:
+        states.apply(order, "approve", OrderState.AWAITING_PAYMENT, actor)
+        open_invoice(order, actor)
+    else:
+        move_cleared_order(order, "approve", actor)
+    transaction.commit()
+    publish_invoices([order])
+
+
+def reject(order: Order, actor, reason: str) -> None:
+    """An operator turns the order down with a reason the consumer sees."""
+    require_service_staff(actor)
+    reason = (reason or "").strip()
+    if len(reason) < 5:
+        raise UserFacingError(_("Give the consumer a reason (at least a few words)."))
+    order.review_reason = reason[:4000]
+    order.reviewed_by_id = actor.id
+    states.apply(order, "reject", OrderState.REJECTED, actor, reason=order.review_reason)
+    eligibility.release_claims(order)
+    order_rejected(order)
+    transaction.commit()
+
+
+def cancel(order: Order, user) -> None:
+    """The owner withdraws an order that is not yet paid; an open invoice is cancelled with it."""
+    if order.state is OrderState.AWAITING_PAYMENT and order.invoice is not None:
+        invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == order.invoice.id))
+        if invoice.status is not InvoiceStatus.OPEN:
+            raise UserFacingError(_("This invoice is no longer open."), 409)
+        close_invoice(invoice, InvoiceStatus.CANCELLED, user, reason="cancelled by consumer")
+        transaction.commit()
+        withdraw_closed(invoice)
+        return
+    states.apply(order, "cancel", OrderState.CANCELLED, user)
+    eligibility.release_claims(order)
+    transaction.commit()
+
+
+def accept_agreement(order: Order, user, signed_copy=None) -> None:
+    """The owner accepts the data-use agreement (SPPD) online, or uploads a signed copy."""
+    if not order.needs_agreement:
+        raise UserFacingError(_("This order needs no data-use agreement."), 409)
+    if order.state not in {OrderState.AWAITING_PAYMENT, OrderState.AWAITING_AGREEMENT}:
+        raise UserFacingError(_("The agreement can be accepted once the order has been approved."), 409)
+    if order.agreement_accepted_at is not None:
+        return
+    if signed_copy is not None and getattr(signed_copy, "filename", ""):
+        order.agreement_signed_key = store_document(signed_copy, "orders/agreements")[0].key
+    order.agreement_accepted_at = clock.now()
+    audit.record("order.agreement_accepted", order, user, number=order.number,
+                 signed_copy=bool(order.agreement_signed_key))
+    if order.state is OrderState.AWAITING_AGREEMENT:
+        move_cleared_order(order, "sign_agreement", user)
+    transaction.commit()
+
+
+def take_task(task: FulfilmentTask, actor) -> None:
+    require_service_staff(actor)
+    if task.state is not TaskState.OPEN:
+        raise UserFacingError(_("This task is already done."), 409)
+    if task.assignee_id is not None and task.assignee_id != actor.id:
+        raise UserFacingError(_("Another operator is preparing this order."), 409)
+    item = engine.work_item_for(ITEM_TYPE, task.id)
+    if item is not None and task.assignee_id is None:
+        engine.reassign(item, actor.id, actor)  # out of the queue: the decision log names who took it
+    task.assignee_id = actor.id
+    audit.record("fulfilment.take", task, actor, order=task.order.number)
+    transaction.commit()
+
+
+def finish_task(task: FulfilmentTask, actor, uploads: list) -> None:
+    """The operator uploads the prepared files; the order is delivered."""
+    require_service_staff(actor)
+    if task.state is not TaskState.OPEN or task.order.state is not OrderState.IN_FULFILMENT:
+        raise UserFacingError(_("This task is already done."), 409)
+    files = [store_data_file(upload, "orders/deliveries") for upload in uploads if getattr(upload, "filename", "")]
+    if not files:
+        raise UserFacingError(_("Upload at least one prepared file."))
+    complete_task(task, actor, files)
+    transaction.commit()

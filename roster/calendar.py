@@ -1,0 +1,102 @@
+"""The working calendar: office hours in the office time zone, minus public holidays.
+
+Working-time clocks (SLA deadlines) run only while the office is open: they stop
+at night, at weekends and on Indonesian public holidays (the ``holidays`` package).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from flask import current_app
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_PART = re.compile(r"^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*$")
+MAX_DAYS = 3660  # no clock runs longer than ten years
+
+
+def parse_office_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:
+    """``"mon-thu 07:30-16:00; fri 07:30-16:30"`` → weekday → opening periods."""
+    hours: dict[int, list[tuple[time, time]]] = {day: [] for day in range(7)}
+    for part in filter(str.strip, text.lower().split(";")):
+        match = _PART.match(part)
+        if not match or match.group(1) not in DAYS or (match.group(2) or match.group(1)) not in DAYS:
+            raise ValueError(f"office hours: cannot read {part.strip()!r}")
+        first, last = DAYS.index(match.group(1)), DAYS.index(match.group(2) or match.group(1))
+        opens = time(int(match.group(3)), int(match.group(4)))
+        closes = time(int(match.group(5)), int(match.group(6)))
+        if first > last or opens >= closes:
+            raise ValueError(f"office hours: {part.strip()!r} runs backwards")
+        for day in range(first, last + 1):
+            hours[day].append((opens, closes))
+    return {day: tuple(sorted(periods)) for day, periods in hours.items()}
+
+
+class WorkingCalendar:
+    """Office hours on working days in ``zone``; public holidays of ``country`` are closed."""
+
+    def __init__(self, zone: str, office_hours: str, country: str = "ID"):
+        self.zone = ZoneInfo(zone)
+        self.hours = parse_office_hours(office_hours)
+        self._holidays = holidays.country_holidays(country)
+
+    def holiday_name(self, day: date) -> str | None:
+        return self._holidays.get(day)
+
+    def is_holiday(self, day: date) -> bool:
+        return day in self._holidays
+
+    def local(self, at: datetime) -> datetime:
+        return at.astimezone(self.zone)
+
+    def periods(self, day: date) -> list[tuple[datetime, datetime]]:
+        """The opening periods of ``day`` as aware datetimes; none on holidays."""
+        if self.is_holiday(day):
+            return []
+        return [(datetime.combine(day, opens, self.zone), datetime.combine(day, closes, self.zone))
+                for opens, closes in self.hours[day.weekday()]]
+
+    def is_open(self, at: datetime) -> bool:
+        local = self.local(at)
+        return any(start <= local < end for start, end in self.periods(local.date()))
+
+    def add_working_time(self, start: datetime, duration: timedelta) -> datetime:
+        """The instant when ``duration`` of office time has passed since ``start``."""
+        remaining = duration
+        day = self.local(start).date()
+        for _ in range(MAX_DAYS):
+            for opens, closes in self.periods(day):
+                begin = max(opens, start)
+                if begin >= closes:
+                    continue
+                if remaining <= closes - begin:
+                    return (begin + remaining).astimezone(UTC)
+                remaining -= closes - begin
+            day += timedelta(days=1)
+        raise ValueError("working-time clock runs past ten years")
+
+    def working_time_between(self, start: datetime, end: datetime) -> timedelta:
+        """Office time elapsed from ``start`` to ``end`` (zero when ``end`` is earlier)."""
+        total = timedelta()
+        day, last = self.local(start).date(), self.local(end).date()
+        while day <= last:
+            for opens, closes in self.periods(day):
+                overlap = min(closes, end) - max(opens, start)
+                if overlap > timedelta():
+                    total += overlap
+            day += timedelta(days=1)
+        return total
+
+
+def working_calendar() -> WorkingCalendar:
+    """The calendar configured for the current application (built once per app)."""
+    calendar = current_app.extensions.get("statdesk_calendar")
+    if calendar is None:
+        config = current_app.config
+        calendar = WorkingCalendar(config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"],
+                                   config["STATDESK_HOLIDAY_COUNTRY"])
+        current_app.extensions["statdesk_calendar"] = calendar
+    return calendar

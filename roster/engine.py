@@ -1,0 +1,252 @@
+"""The assignment engine: routes any work item to an operator on duty, or queues it.
+
+Among operators on duty now who serve the item's kind and are below quota, the
+least loaded wins; ties go to the one who waited longest since their last
+assignment.  When none qualifies the item waits in the queue, drained when an
+item is released and by the sweep (so a shift that starts picks up the queue).
+
+The engine changes the session and never commits: the caller's service commits
+the decision together with the change that caused it.  Operator rows are locked
+in id order, in one statement per transaction, before their loads are read, so
+simultaneous decisions serialise per operator, never push anyone over quota,
+and cannot deadlock one another.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+
+import sqlalchemy as sa
+from flask import current_app
+
+from core import clock
+from core.extensions import db
+from roster.duty import DutyTurn, on_duty
+from roster.models import AssignmentDecision, DecisionOutcome, OperatorState, Quota, WorkItem, WorkStatus
+from roster.signals import work_assigned
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+@dataclass(frozen=True)
+class Routable:
+    """Anything the engine can route: a type and id of the owner's record, and the kind (skill) it needs."""
+
+    item_type: str
+    item_id: str | int
+    kind: str
+    label: str = ""
+
+
+def work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:
+    return db.session.scalar(sa.select(WorkItem).where(WorkItem.item_type == item_type,
+                                                       WorkItem.item_id == str(item_id)))
+
+
+def submit(work: Routable) -> AssignmentDecision:
+    """Route a new (or reopened) item now; it is queued when nobody qualifies."""
+    now = clock.now()
+    item = work_item_for(work.item_type, work.item_id)
+    if item is None:
+        item = WorkItem(item_type=work.item_type, item_id=str(work.item_id), kind=work.kind,
+                        label=work.label[:120], created_at=now)
+        db.session.add(item)
+    elif item.status is not WorkStatus.DONE:
+        raise ValueError(f"{work.item_type} {work.item_id} is already being routed")
+    item.kind, item.status, item.assignee_id = work.kind, WorkStatus.QUEUED, None
+    item.queued_at, item.assigned_at, item.done_at = now, None, None
+    with db.session.no_autoflush:  # the item is written once, with the decision
+        decision = _try_assign(item, now, on_duty(now, work.kind))
+        if decision is None:
+            decision = _log(item, DecisionOutcome.QUEUED, None, _queue_reason(item, on_duty(now)))
+    return decision
+
+
+def release(item_type: str, item_id: str | int) -> list[AssignmentDecision]:
+    """Mark the item done (its operator's load falls) and hand queued work to whoever now has room."""
+    item = work_item_for(item_type, item_id)
+    if item is None or item.status is WorkStatus.DONE:
+        return []
+    now = clock.now()
+    turns = on_duty(now)
+    holder = item.assignee_id if item.status is WorkStatus.ASSIGNED else None
+    # One ordered lock for everyone this transaction touches, so it cannot deadlock with another decision.
+    _lock_operators([*turns, holder] if holder else turns)
+    if holder is not None:
+        _add_load(holder, -1)
+    item.status, item.done_at = WorkStatus.DONE, now
+    db.session.flush()
+    return _drain(now, turns)
+
+
+def drain_queue(limit: int = 200) -> list[AssignmentDecision]:
+    """Assign queued items, oldest first, to operators on duty with room.  Returns the decisions."""
+    now = clock.now()
+    return _drain(now, on_duty(now), limit)
+
+
+def _drain(now: datetime, turns: dict[int, DutyTurn], limit: int = 200) -> list[AssignmentDecision]:
+    if not turns:
+        return []
+    query = (sa.select(WorkItem).where(WorkItem.status == WorkStatus.QUEUED)
+             .order_by(WorkItem.queued_at, WorkItem.id).limit(limit))
+    if db.engine.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    items = db.session.scalars(query).all()
+    if not items:
+        return []
+    _lock_operators(turns)  # all at once and in order: later per-item locks are already held
+    decisions = []
+    for item in items:
+        decision = _try_assign(item, now, turns)
+        if decision is not None:
+            decisions.append(decision)
+    return decisions
+
+
+def reassign(item: WorkItem, operator_id: int, supervisor) -> AssignmentDecision:
+    """A supervisor's choice overrides duty and quota; the log keeps the load it caused."""
+    now = clock.now()
+    previous_id = item.assignee_id if item.status is WorkStatus.ASSIGNED else None
+    states, quotas = _lock_operators([operator_id] + ([previous_id] if previous_id else []))
+    load = states[operator_id].open_items if operator_id in states else 0
+    quota = quotas.get(operator_id, {"": current_app.config["STATDESK_DEFAULT_QUOTA"]})[""]
+    previous = item.assignee.full_name if item.assignee else ""
+    if previous_id is not None:
+        _add_load(previous_id, -1)
+    item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, operator_id, now
+    item.queued_at = item.queued_at or now
+    _add_load(operator_id, +1, now)
+    db.session.flush()
+    decision = _log(item, DecisionOutcome.REASSIGNED, operator_id,
+                    {"code": "supervisor", "load": load, "quota": quota, "previous": previous},
+                    decided_by_id=supervisor.id)
+    work_assigned.send(item.item_type, item=item, decision=decision, actor=supervisor)
+    return decision
+
+
+@dataclass(frozen=True)
+class _State:
+    open_items: int
+    last_assigned_at: datetime | None
+
+
+def _try_assign(item: WorkItem, now: datetime, turns: dict[int, DutyTurn]) -> AssignmentDecision | None:
+    candidates = [op for op, turn in turns.items() if item.kind in turn.kinds]
+    if not candidates:
+        return None
+    states, quotas = _lock_operators(candidates, item.kind)
+    kind_loads = _kind_loads([op for op in states if item.kind in quotas[op]], item.kind)
+    eligible = [op for op, state in states.items()
+                if state.open_items < quotas[op][""]
+                and (item.kind not in quotas[op] or kind_loads.get(op, 0) < quotas[op][item.kind])]
+    if not eligible:
+        return None
+    ranked = sorted(eligible, key=lambda op: (states[op].open_items, states[op].last_assigned_at or NEVER, op))
+    chosen = ranked[0]
+    tie = len(ranked) > 1 and states[ranked[1]].open_items == states[chosen].open_items
+    item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, chosen, now
+    _add_load(chosen, +1, now)
+    reason = {"code": "least_loaded", **turns[chosen].as_reason(), "load": states[chosen].open_items,
+              "quota": quotas[chosen][""], "candidates": len(eligible), "tie": tie,
+              "from_queue": item.queued_at is not None and item.queued_at < now}
+    decision = _log(item, DecisionOutcome.ASSIGNED, chosen, reason)
+    work_assigned.send(item.item_type, item=item, decision=decision, actor=None)
+    return decision
+
+
+def _queue_reason(item: WorkItem, turns: dict[int, DutyTurn]) -> dict:
+    if not turns:
+        return {"code": "nobody_on_duty"}
+    serving = [op for op, turn in turns.items() if item.kind in turn.kinds]
+    if not serving:
+        return {"code": "no_skill_on_duty", "kind": item.kind, "on_duty": len(turns)}
+    return {"code": "all_at_quota", "candidates": len(serving)}
+
+
+def _lock_operators(operator_ids, kind: str = "") -> tuple[dict[int, _State], dict[int, dict[str, int]]]:
+    """Lock the operators' state rows in id order; read their loads and quotas (overall and for ``kind``).
+
+    PostgreSQL takes row locks (``FOR UPDATE OF`` the state rows); on SQLite a
+    write first takes the single writer lock, so no other decision reads loads
+    until this transaction ends.
+    """
+    ids = sorted(set(operator_ids))
+    if not ids:
+        return {}, {}
+    postgresql = db.engine.dialect.name == "postgresql"
+    if not postgresql:
+        db.session.execute(_touch_statement(), {"locked_id": ids[0]})
+    default = current_app.config["STATDESK_DEFAULT_QUOTA"]
+    states: dict[int, _State] = {}
+    quotas: dict[int, dict[str, int]] = {}
+    rows = db.session.execute(_lock_statement(postgresql), {"ids": ids, "kinds": sorted({"", kind})})
+    for operator_id, open_items, last, quota_kind, max_open in rows:
+        states[operator_id] = _State(open_items, last)
+        limits = quotas.setdefault(operator_id, {"": default})
+        if quota_kind is not None:
+            limits[quota_kind] = max_open
+    return states, quotas
+
+
+@lru_cache(maxsize=2)
+def _lock_statement(postgresql: bool):
+    state, quota = OperatorState.__table__, Quota.__table__
+    joined = state.outerjoin(quota, sa.and_(quota.c.operator_id == state.c.operator_id,
+                                            quota.c.kind.in_(sa.bindparam("kinds", expanding=True))))
+    query = (sa.select(state.c.operator_id, state.c.open_items, state.c.last_assigned_at, quota.c.kind,
+                       quota.c.max_open)
+             .select_from(joined).where(state.c.operator_id.in_(sa.bindparam("ids", expanding=True)))
+             .order_by(state.c.operator_id))
+    return query.with_for_update(of=state) if postgresql else query
+
+
+@lru_cache(maxsize=1)
+def _touch_statement():
+    state = OperatorState.__table__
+    return (sa.update(state).where(state.c.operator_id == sa.bindparam("locked_id"))
+            .values(open_items=state.c.open_items))
+
+
+def _add_load(operator_id: int, change: int, assigned_at: datetime | None = None) -> None:
+    """Change an operator's open load (the caller holds the row lock, or only lowers the load)."""
+    params = {"state_id": operator_id, "change": change}
+    if assigned_at is not None:
+        params["assigned_at"] = assigned_at
+    result = db.session.execute(_load_statement(assigned_at is not None), params)
+    if result.rowcount == 0:
+        db.session.add(OperatorState(operator_id=operator_id, open_items=max(change, 0),
+                                     last_assigned_at=assigned_at, assignments=1 if assigned_at else 0))
+
+
+@lru_cache(maxsize=2)
+def _load_statement(assigning: bool):
+    table = OperatorState.__table__
+    values = {"open_items": table.c.open_items + sa.bindparam("change", type_=sa.Integer)}
+    if assigning:
+        values.update(last_assigned_at=sa.bindparam("assigned_at", type_=table.c.last_assigned_at.type),
+                      assignments=table.c.assignments + 1)
+    return sa.update(table).where(table.c.operator_id == sa.bindparam("state_id")).values(**values)
+
+
+def _kind_loads(operator_ids, kind: str) -> dict[int, int]:
+    """Open items of one kind, counted only for operators with a quota for that kind."""
+    if not operator_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(WorkItem.assignee_id, sa.func.count())
+        .where(WorkItem.assignee_id.in_(list(operator_ids)), WorkItem.status == WorkStatus.ASSIGNED,
+               WorkItem.kind == kind)
+        .group_by(WorkItem.assignee_id))
+    return dict(rows.all())
+
+
+def _log(item: WorkItem, outcome: DecisionOutcome, operator_id: int | None, reason: dict,
+         decided_by_id: int | None = None) -> AssignmentDecision:
+    decision = AssignmentDecision(work_item=item, at=clock.now(), outcome=outcome, operator_id=operator_id,
+                                  decided_by_id=decided_by_id, reason=reason)
+    db.session.add(decision)
+    db.session.flush()
+    return decision

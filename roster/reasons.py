@@ -1,0 +1,39 @@
+"""Decision reasons in the reader's language, from the facts the engine logged."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from roster.kinds import kind_label
+
+WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
+
+
+def shift_text(reason: dict) -> str:
+    text = f"{WEEKDAY_NAMES[reason['weekday']]} {reason['starts']}–{reason['ends']}"
+    return _("extra shift %(shift)s", shift=text) if reason.get("extra") else text
+
+
+def describe(reason: dict) -> str:
+    """One sentence: e.g. "on duty Mon 08:00–12:00, load 2/5, least loaded of 3"."""
+    code = reason.get("code")
+    if code == "least_loaded":
+        text = _("on duty %(shift)s, load %(load)s/%(quota)s, least loaded of %(count)s",
+                 shift=shift_text(reason), load=reason["load"], quota=reason["quota"], count=reason["candidates"])
+        if reason.get("tie"):
+            text += _(", longest since last assignment")
+        if reason.get("from_queue"):
+            text += _(", taken from the queue")
+        return text
+    if code == "nobody_on_duty":
+        return _("queued: nobody is on duty")
+    if code == "no_skill_on_duty":
+        return _("queued: none of the %(count)s operators on duty serves %(kind)s",
+                 count=reason["on_duty"], kind=kind_label(reason["kind"]))
+    if code == "all_at_quota":
+        return _("queued: all %(count)s operators on duty for this kind are at their quota",
+                 count=reason["candidates"])
+    if code == "supervisor":
+        return _("reassigned by a supervisor, load %(load)s/%(quota)s", load=reason["load"], quota=reason["quota"])
+    return str(reason)

@@ -1,0 +1,183 @@
+"""Roster operations for supervisors: shifts, leave and extra shifts, quotas, reassignment.
+
+Each function checks that the actor is a supervisor, validates, changes state,
+writes the audit entry and commits once.  ``drain_queue_sweep`` is the periodic
+job that hands queued work to operators whose shift has started.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, time
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from accounts.models import Role, User, UserRole
+from core import audit
+from core.extensions import db
+from core.transactions import retry_on_conflict
+from roster import engine
+from roster.kinds import known_kinds
+from roster.models import DutyException, DutyShift, ExceptionKind, OperatorState, Quota, WorkItem, WorkStatus
+
+
+class RosterError(Exception):
+    def __init__(self, message: str, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+def _require_supervisor(actor) -> None:
+    if actor is None or not actor.has_role(Role.SUPERVISOR):
+        raise RosterError(_("Only supervisors manage the duty roster."), 403)
+
+
+def operators() -> list[User]:
+    """Active operators, by name."""
+    return db.session.scalars(sa.select(User).join(UserRole).where(
+        UserRole.role == Role.OPERATOR, User.active.is_(True)).order_by(User.full_name)).all()
+
+
+def _operator(operator_id: int) -> User:
+    user = db.session.get(User, operator_id)
+    if user is None or not user.active or not user.has_role(Role.OPERATOR):
+        raise RosterError(_("Choose an active operator."))
+    return user
+
+
+def _kinds(kinds: list[str]) -> str:
+    if not kinds:
+        raise RosterError(_("Choose at least one kind of request."))
+    unknown = set(kinds) - set(known_kinds())
+    if unknown:
+        raise RosterError(_("Unknown kind of request: %(kinds)s", kinds=", ".join(sorted(unknown))))
+    return ",".join(sorted(set(kinds)))
+
+
+def ensure_state(operator_id: int) -> None:
+    """Give a rostered operator the state row the engine locks."""
+    if db.session.get(OperatorState, operator_id) is None:
+        db.session.add(OperatorState(operator_id=operator_id, assignments=0))
+        db.session.flush()
+
+
+def add_shift(actor, operator_id: int, weekday: int, starts: time, ends: time, kinds: list[str]) -> DutyShift:
+    _require_supervisor(actor)
+    operator = _operator(operator_id)
+    if weekday not in range(7):
+        raise RosterError(_("Choose a day of the week."))
+    if starts >= ends:
+        raise RosterError(_("A shift must end after it starts."))
+    shift = DutyShift(operator_id=operator.id, weekday=weekday, starts=starts, ends=ends, kinds=_kinds(kinds))
+    db.session.add(shift)
+    ensure_state(operator.id)
+    db.session.flush()
+    audit.record("roster.shift_added", shift, actor, operator=operator.email, shift=shift.label(), kinds=shift.kinds)
+    db.session.commit()
+    return shift
+
+
+def delete_shift(actor, shift_id: int) -> None:
+    _require_supervisor(actor)
+    shift = db.session.get(DutyShift, shift_id)
+    if shift is None:
+        raise RosterError(_("That shift does not exist."), 404)
+    audit.record("roster.shift_removed", shift, actor, operator=shift.operator.email, shift=shift.label())
+    db.session.delete(shift)
+    db.session.commit()
+
+
+@dataclass
+class ExceptionData:
+    operator_id: int
+    kind: ExceptionKind
+    first_day: date
+    last_day: date | None = None
+    starts: time | None = None
+    ends: time | None = None
+    kinds: list[str] | None = None
+    note: str = ""
+
+
+def add_exception(actor, data: ExceptionData) -> DutyException:
+    """Leave over a range of days, or an extra shift on one day (holidays included)."""
+    _require_supervisor(actor)
+    operator = _operator(data.operator_id)
+    exception = DutyException(operator_id=operator.id, kind=data.kind, first_day=data.first_day,
+                              note=data.note.strip()[:255])
+    if data.kind is ExceptionKind.LEAVE:
+        exception.last_day = data.last_day or data.first_day
+        if exception.last_day < exception.first_day:
+            raise RosterError(_("Leave must end on or after its first day."))
+    else:
+        if data.starts is None or data.ends is None or data.starts >= data.ends:
+            raise RosterError(_("An extra shift needs a start and a later end."))
+        exception.last_day, exception.starts, exception.ends = data.first_day, data.starts, data.ends
+        exception.kinds = _kinds(data.kinds or [])
+    db.session.add(exception)
+    ensure_state(operator.id)
+    db.session.flush()
+    audit.record(f"roster.{data.kind.value}_added", exception, actor, operator=operator.email,
+                 when=exception.label())
+    db.session.commit()
+    return exception
+
+
+def delete_exception(actor, exception_id: int) -> None:
+    _require_supervisor(actor)
+    exception = db.session.get(DutyException, exception_id)
+    if exception is None:
+        raise RosterError(_("That entry does not exist."), 404)
+    audit.record(f"roster.{exception.kind.value}_removed", exception, actor, operator=exception.operator.email)
+    db.session.delete(exception)
+    db.session.commit()
+
+
+def set_quota(actor, operator_id: int, kind: str, max_open: int | None) -> None:
+    """Set (or with ``None`` remove) an operator's limit of open items, overall or for one kind."""
+    _require_supervisor(actor)
+    operator = _operator(operator_id)
+    if kind and kind not in known_kinds():
+        raise RosterError(_("Unknown kind of request: %(kinds)s", kinds=kind))
+    if max_open is not None and not 0 <= max_open <= 1000:
+        raise RosterError(_("A quota is a number from 0 to 1000."))
+    quota = db.session.scalar(sa.select(Quota).where(Quota.operator_id == operator.id, Quota.kind == kind))
+    if max_open is None:
+        if quota is not None:
+            db.session.delete(quota)
+    elif quota is None:
+        db.session.add(Quota(operator_id=operator.id, kind=kind, max_open=max_open))
+    else:
+        quota.max_open = max_open
+    ensure_state(operator.id)
+    audit.record("roster.quota_set", ("User", operator.id), actor, kind=kind or "*", max_open=max_open)
+    db.session.commit()
+
+
+@retry_on_conflict
+def reassign(actor, work_item_id: int, operator_id: int):
+    """A supervisor hands an open item to another operator; the decision log records it."""
+    _require_supervisor(actor)
+    item = db.session.get(WorkItem, work_item_id)
+    if item is None:
+        raise RosterError(_("That work item does not exist."), 404)
+    if item.status is WorkStatus.DONE:
+        raise RosterError(_("That work is finished; it cannot be reassigned."), 409)
+    operator = _operator(operator_id)
+    if item.assignee_id == operator.id:
+        raise RosterError(_("The item is already assigned to %(name)s.", name=operator.full_name), 409)
+    ensure_state(operator.id)
+    decision = engine.reassign(item, operator.id, actor)
+    audit.record("roster.reassigned", item, actor, to=operator.email, item=f"{item.item_type}:{item.item_id}")
+    db.session.commit()
+    return decision
+
+
+@retry_on_conflict
+def drain_queue_sweep() -> int:
+    """Periodic job: assign queued work to operators on duty with room (after a shift starts)."""
+    decisions = engine.drain_queue()
+    db.session.commit()
+    return len(decisions)

@@ -1,0 +1,194 @@
+"""Supervisors' roster pages, the decision log with reassignment, and operators' own roster."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from core import clock
+from core.extensions import db
+from core.pagination import paginate
+from core.permissions import roles_required
+from roster import services
+from roster.duty import kinds_served_by, on_duty
+from roster.forms import ExceptionForm, QuotaForm, ReassignForm, ShiftForm
+from roster.kinds import kind_label, known_kinds
+from roster.models import (
+    AssignmentDecision,
+    DutyException,
+    DutyShift,
+    ExceptionKind,
+    Quota,
+    WorkItem,
+    WorkStatus,
+)
+from roster.reasons import WEEKDAY_NAMES, describe
+from roster.services import ExceptionData, RosterError
+
+bp = Blueprint("roster", __name__, template_folder="templates", url_prefix="/roster")
+
+
+def _forms():
+    operator_choices = [SelectChoice(u.id, u.full_name) for u in services.operators()]
+    kind_choices = [SelectChoice(code, label) for code, label in known_kinds().items()]
+    shift, exception, quota = ShiftForm(prefix="shift"), ExceptionForm(prefix="exc"), QuotaForm(prefix="quota")
+    for form in (shift, exception, quota):
+        form.operator_id.choices = operator_choices
+    shift.kinds.choices = exception.kinds.choices = kind_choices
+    quota.kind.choices = [SelectChoice("", _l("All kinds together")), *kind_choices]
+    return shift, exception, quota
+
+
+def _overview(status: int = 200, forms=None):
+    shift_form, exception_form, quota_form = forms or _forms()
+    today = clock.now().date()
+    shifts = db.session.scalars(sa.select(DutyShift).order_by(DutyShift.weekday, DutyShift.starts)).all()
+    exceptions = db.session.scalars(sa.select(DutyException).where(DutyException.last_day >= today)
+                                    .order_by(DutyException.first_day).limit(200)).all()
+    quotas = db.session.scalars(sa.select(Quota).order_by(Quota.operator_id, Quota.kind)).all()
+    queued = db.session.scalar(sa.select(sa.func.count()).select_from(WorkItem)
+                               .where(WorkItem.status == WorkStatus.QUEUED))
+    names = {u.id: u.full_name for u in services.operators()}
+    return render_template("roster/overview.html", shifts=shifts, exceptions=exceptions, quotas=quotas,
+                           on_duty=on_duty(clock.now()), names=names, queued=queued, weekdays=WEEKDAY_NAMES,
+                           kind_label=kind_label, shift_form=shift_form, exception_form=exception_form,
+                           quota_form=quota_form, default_quota=current_app.config["STATDESK_DEFAULT_QUOTA"],
+                           ExceptionKind=ExceptionKind), status
+
+
+def _failed(exc: RosterError, forms=None):
+    if exc.status == 404:
+        abort(404)
+    flash(exc.message, "error")
+    return _overview(exc.status, forms)
+
+
+@bp.get("/")
+@roles_required("supervisor")
+def overview():
+    return _overview()
+
+
+@bp.post("/shifts")
+@roles_required("supervisor")
+def add_shift():
+    forms = _forms()
+    form = forms[0]
+    if not form.validate_on_submit():
+        return _overview(400, forms)
+    try:
+        services.add_shift(current_user, form.operator_id.data, form.weekday.data, form.starts.data,
+                           form.ends.data, form.kinds.data)
+    except RosterError as exc:
+        return _failed(exc, forms)
+    flash(_("Shift added."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/shifts/<int:shift_id>/delete")
+@roles_required("supervisor")
+def delete_shift(shift_id: int):
+    try:
+        services.delete_shift(current_user, shift_id)
+    except RosterError as exc:
+        return _failed(exc)
+    flash(_("Shift removed."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/exceptions")
+@roles_required("supervisor")
+def add_exception():
+    forms = _forms()
+    form = forms[1]
+    if not form.validate_on_submit():
+        return _overview(400, forms)
+    data = ExceptionData(operator_id=form.operator_id.data, kind=ExceptionKind(form.kind.data),
+                         first_day=form.first_day.data, last_day=form.last_day.data, starts=form.starts.data,
+                         ends=form.ends.data, kinds=form.kinds.data, note=form.note.data or "")
+    try:
+        services.add_exception(current_user, data)
+    except RosterError as exc:
+        return _failed(exc, forms)
+    flash(_("Saved."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/exceptions/<int:exception_id>/delete")
+@roles_required("supervisor")
+def delete_exception(exception_id: int):
+    try:
+        services.delete_exception(current_user, exception_id)
+    except RosterError as exc:
+        return _failed(exc)
+    flash(_("Removed."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/quotas")
+@roles_required("supervisor")
+def set_quota():
+    forms = _forms()
+    form = forms[2]
+    if not form.validate_on_submit():
+        return _overview(400, forms)
+    try:
+        services.set_quota(current_user, form.operator_id.data, form.kind.data or "", form.max_open.data)
+    except RosterError as exc:
+        return _failed(exc, forms)
+    flash(_("Quota saved."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.get("/decisions")
+@roles_required("supervisor")
+def decisions():
+    from flask import request
+
+    query = sa.select(AssignmentDecision).order_by(AssignmentDecision.id.desc())
+    page = paginate(query)
+    form = ReassignForm()
+    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in services.operators()]
+    return render_template("roster/decisions.html", page=page, form=form, describe=describe,
+                           kind_label=kind_label, WorkStatus=WorkStatus, args=request.args)
+
+
+@bp.post("/items/<int:item_id>/reassign")
+@roles_required("supervisor")
+def reassign(item_id: int):
+    form = ReassignForm()
+    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in services.operators()]
+    if not form.validate_on_submit():
+        flash(_("Choose an operator."), "error")
+        return redirect(url_for("roster.decisions"))
+    try:
+        services.reassign(current_user, item_id, form.operator_id.data)
+    except RosterError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("roster.decisions"))
+    flash(_("Reassigned."), "success")
+    return redirect(url_for("roster.decisions"))
+
+
+@bp.get("/mine")
+@roles_required("operator")
+def mine():
+    me = current_user.id
+    shifts = db.session.scalars(sa.select(DutyShift).where(DutyShift.operator_id == me)
+                                .order_by(DutyShift.weekday, DutyShift.starts)).all()
+    exceptions = db.session.scalars(sa.select(DutyException).where(
+        DutyException.operator_id == me, DutyException.last_day >= clock.now().date())
+        .order_by(DutyException.first_day)).all()
+    quotas = db.session.scalars(sa.select(Quota).where(Quota.operator_id == me)).all()
+    load = db.session.scalar(sa.select(sa.func.count()).select_from(WorkItem).where(
+        WorkItem.assignee_id == me, WorkItem.status == WorkStatus.ASSIGNED))
+    return render_template("roster/mine.html", shifts=shifts, exceptions=exceptions, quotas=quotas, load=load,
+                           turn=on_duty(clock.now()).get(me), kinds=sorted(kinds_served_by(me)),
+                           kind_label=kind_label, weekdays=WEEKDAY_NAMES, ExceptionKind=ExceptionKind,
+                           default_quota=current_app.config["STATDESK_DEFAULT_QUOTA"])

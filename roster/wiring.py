@@ -1,0 +1,41 @@
+"""How the roster package plugs into the application (called by ``create_app``)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+
+def init_app(app) -> None:
+    from core.cli import register_demo_loader, register_sweep
+    from core.navigation import NavLink, register_link
+    from roster import demo
+    from roster.cli import cli
+    from roster.kinds import kind_label
+    from roster.services import drain_queue_sweep
+    from roster.views import bp
+
+    _check_calendar(app)
+    app.register_blueprint(bp)
+    app.add_template_filter(kind_label, "kind_label")
+    app.cli.add_command(cli)
+    register_sweep(app, drain_queue_sweep)
+    register_demo_loader(app, "roster", demo.load)
+    register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
+                               _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
+    register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
+                               _l("Why each request went to whom; reassign work"), order=21))
+    register_link(app, NavLink("operator", _l("My duty roster"), "roster.mine",
+                               _l("My shifts, leave and quota"), order=30))
+
+
+def _check_calendar(app) -> None:
+    """Refuse to start with office hours or a holiday country that cannot be read."""
+    from core.settings import ConfigurationError
+    from roster.calendar import WorkingCalendar
+
+    config = app.config
+    try:
+        app.extensions["statdesk_calendar"] = WorkingCalendar(
+            config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"], config["STATDESK_HOLIDAY_COUNTRY"])
+    except (ValueError, NotImplementedError, KeyError) as exc:
+        raise ConfigurationError(f"STATDESK_OFFICE_HOURS / STATDESK_HOLIDAY_COUNTRY: {exc}") from exc

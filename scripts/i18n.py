@@ -1,0 +1,116 @@
+"""Per-package message catalogs: extract, update, compile and check.
+
+Each package keeps ``<package>/translations/id/LC_MESSAGES/messages.po``; msgids
+are English, so English needs no catalog.  Usage::
+
+    python scripts/i18n.py update    # extract from source, merge into each .po
+    python scripts/i18n.py compile   # build the .mo files (the set-up runs this)
+    python scripts/i18n.py check     # list msgids without an Indonesian translation
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk")
+LOCALE = "id"
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
+
+
+def po_path(package: str) -> str:
+    return os.path.join(ROOT, package, "translations", LOCALE, "LC_MESSAGES", "messages.po")
+
+
+def extract(package: str) -> Catalog:
+    template = Catalog(project="Statdesk")
+    base = os.path.join(ROOT, package)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            base, METHODS, keywords=KEYWORDS, options_map={"**/templates/**": {"extensions": "jinja2.ext.i18n"}}):
+        template.add(message, None, [(os.path.join(package, filename), lineno)], auto_comments=comments,
+                     context=context)
+    return template
+
+
+def load(package: str) -> Catalog | None:
+    path = po_path(package)
+    if not os.path.exists(path):
+        return None
+    with open(path, "rb") as handle:
+        return read_po(handle, locale=LOCALE)
+
+
+def save(package: str, catalog: Catalog) -> None:
+    path = po_path(package)
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=100, omit_header=False, sort_output=False, ignore_obsolete=True)
+    with open(path, "wb") as handle:
+        handle.write(buffer.getvalue())
+
+
+def update() -> None:
+    for package in PACKAGES:
+        if not os.path.isdir(os.path.join(ROOT, package)):
+            continue
+        template = extract(package)
+        if not len(template):
+            continue
+        catalog = load(package) or Catalog(locale=LOCALE, project="Statdesk")
+        catalog.update(template, no_fuzzy_matching=True)
+        save(package, catalog)
+        print(f"{package}: {len(template)} messages")
+
+
+def compile_all() -> None:
+    for package in PACKAGES:
+        catalog = load(package)
+        if catalog is None:
+            continue
+        with open(po_path(package)[:-3] + ".mo", "wb") as handle:
+            write_mo(handle, catalog)
+
+
+def missing() -> list[str]:
+    """``package: msgid`` for every message in source without an Indonesian translation."""
+    problems = []
+    for package in PACKAGES:
+        if not os.path.isdir(os.path.join(ROOT, package)):
+            continue
+        catalog = load(package)
+        for message in extract(package):
+            if not message.id:
+                continue
+            translated = catalog.get(message.id, message.context) if catalog else None
+            text = translated.string if translated else None
+            if not text or (isinstance(text, tuple) and not all(text)) or (translated and translated.fuzzy):
+                problems.append(f"{package}: {message.id if isinstance(message.id, str) else message.id[0]}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    command = argv[1] if len(argv) > 1 else ""
+    if command == "update":
+        update()
+    elif command == "compile":
+        compile_all()
+    elif command == "check":
+        problems = missing()
+        print("\n".join(problems) or "all messages translated")
+        return 1 if problems else 0
+    else:
+        print(__doc__)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,68 @@
+"""What the search index knows: documents, and the sources that produce them.
+
+``search_index`` never imports a model.  A package that wants its objects found
+(the catalog for its items, the helpdesk for public FAQ entries) registers a
+``DocumentSource`` at start-up and, whenever one of its objects changes inside a
+transaction, calls ``search_index.indexing.mark_changed(source_name, key)``; the
+index is updated after that transaction commits, never when it rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """One findable thing, in both interface languages.
+
+    ``key`` is unique within ``source``; ``public`` is False for anything the
+    public must not see (drafts, scheduled or withdrawn items) - such documents
+    are removed from the index rather than stored.
+    """
+
+    source: str  # "catalog", "faq", ...
+    key: str
+    kind: str  # table | publication | microdata | map | faq
+    url: str
+    title_id: str
+    title_en: str = ""
+    abstract_id: str = ""
+    abstract_en: str = ""
+    keywords: tuple[str, ...] = ()
+    subject: str = ""  # subject code; parents are in ``subject_path``
+    subject_path: tuple[str, ...] = ()
+    region: str = ""  # BPS code: "52" province, "5203" regency
+    region_path: tuple[str, ...] = ()  # e.g. ("52", "5203") so a province filter finds its regencies
+    year: int | None = None
+    access: str = "free"  # free | paid | restricted
+    price: int = 0  # whole rupiah, 0 when free
+    released_at: datetime | None = None
+    public: bool = True
+    extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class DocumentSource:
+    """How the index asks a package for its documents.
+
+    ``load(keys)`` returns the current documents for those keys (a key whose
+    object is gone is simply absent); ``all_keys()`` lists every key that should
+    be in the index, for ``flask search reindex`` and ``flask search verify``.
+    Both run inside an application context.
+    """
+
+    name: str
+    load: Callable[[Iterable[str]], Iterable[SearchDocument]]
+    all_keys: Callable[[], Iterable[str]]
+
+
+def register_source(app, source: DocumentSource) -> None:
+    """Make ``source`` known to the index of ``app`` (call from a package's ``init_app``)."""
+    app.extensions.setdefault("search_sources", {})[source.name] = source
+
+
+def sources(app) -> dict[str, DocumentSource]:
+    return dict(app.extensions.get("search_sources", {}))

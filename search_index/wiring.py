@@ -1,0 +1,9 @@
+"""How the search index plugs into the application (called by ``create_app``)."""
+
+from __future__ import annotations
+
+
+def init_app(app) -> None:
+    from search_index import indexing
+
+    indexing.listen()

@@ -1,0 +1,85 @@
+"""``flask catalog import``: a good file imports fully; bad rows are reported and nothing is written."""
+
+import json
+
+import sqlalchemy as sa
+
+from catalog.models import Item, ReleaseStatus
+from core.extensions import db
+
+HEADER = ("ref,kind,title_id,title_en,subject,region,year,unit,access,tariff_kind,price,brackets,status,release_at,"
+          "variables\n")
+GOOD = [
+    "old-1,publication,Statistik Daerah Kota Mataram 2023,Regional Statistics of Mataram 2023,UMM.YRB,5271,2023,"
+    "BPS Kota Mataram,free,none,,,released,2023-09-01T09:00:00+07:00,\n",
+    "old-2,microdata,Data Mikro Sakernas Agustus 2023,,SOS.NAK,52,2023,Direktorat Statistik Kependudukan,paid,"
+    "regressive,,1:500000;11:300000,scheduled,2027-01-15T09:00:00+07:00,k4:Jenis kelamin:numeric;k9:Umur:numeric\n",
+    "old-3,map,Peta Wilkerstat Lombok Timur 2024,,UMM.GEO,5203,2024,Direktorat Pengembangan Metodologi,paid,per_unit,"
+    "25000,,draft,,\n",
+]
+BAD = [
+    "old-4,tabel,Judul,,SOS.NAK,52,2023,Unit,free,none,,,released,2023-01-01T00:00:00+07:00,\n",  # unknown kind
+    "old-5,publication,Judul Baik,,SOS.NAK,99,2023,Unit,free,none,,,released,2023-01-01,\n",  # region, naive time
+]
+
+
+def _run(app, path, *args):
+    return app.test_cli_runner().invoke(args=["catalog", "import", str(path), *args])
+
+
+def _count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count(Item.id)))
+
+
+def test_good_csv_imports_fully(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + "".join(GOOD), encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code == 0, result.output
+    assert "imported 3" in result.output
+    with app.app_context():
+        rows = {i.ref: i for i in db.session.scalars(sa.select(Item))}
+        assert rows["old-2"].status is ReleaseStatus.SCHEDULED
+        assert [v.name for v in rows["old-2"].variables] == ["k4", "k9"]
+        assert rows["old-3"].tariff == {"unit_price": 25000}
+
+
+def test_bad_rows_are_reported_by_line_and_nothing_is_imported(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + BAD[0] + GOOD[1] + BAD[1], encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code != 0
+    assert "line 3:" in result.output and "tabel" in result.output
+    assert "line 5:" in result.output and "99" in result.output and "offset" in result.output
+    assert "line 2:" not in result.output and "line 4:" not in result.output
+    assert _count(app) == 0
+
+
+def test_skip_bad_imports_the_good_rows(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + BAD[0], encoding="utf-8")
+    result = _run(app, path, "--skip-bad")
+    assert result.exit_code == 0 and "imported 1" in result.output
+    assert _count(app) == 1
+
+
+def test_same_file_twice_adds_nothing(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0], encoding="utf-8")
+    assert _run(app, path).exit_code == 0
+    result = _run(app, path)
+    assert result.exit_code != 0 and "already exists" in result.output
+    assert _count(app) == 1
+
+
+def test_json_file_imports(app, tmp_path):
+    path = tmp_path / "katalog.json"
+    path.write_text(json.dumps([{"ref": "j-1", "kind": "table", "title_id": "Luas Panen Padi Menurut Kabupaten",
+                                 "subject": "TAN.PGN", "region": "52", "year": 2024, "unit": "Direktorat Tanaman",
+                                 "status": "released", "release_at": "2024-03-01T09:00:00+07:00"},
+                                {"ref": "j-2", "kind": "table", "title_id": "", "subject": "TAN.PGN",
+                                 "region": "52", "year": "dua ribu", "unit": "X"}]), encoding="utf-8")
+    result = _run(app, path)
+    assert "line 2:" in result.output and _count(app) == 0
+    assert _run(app, path, "--skip-bad").exit_code == 0 and _count(app) == 1

@@ -1,0 +1,89 @@
+"""Backups are proven by restoring them (on whichever database the suite runs)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from accounts.models import User
+from core.backup import BackupError, create_backup, drill, restore
+from core.extensions import db
+from core.storage import get_storage
+
+
+@pytest.fixture
+def site(app, users):
+    """Two users and one stored file."""
+    emails = [users.make("consumer"), users.make("operator")]
+    with app.app_context():
+        stored = get_storage().save(io.BytesIO(b"Statistik Indonesia 2026"), prefix="publications")
+    return emails, stored.key
+
+
+def _emails(app) -> set[str]:
+    with app.app_context():
+        return set(db.session.scalars(sa.select(User.email)))
+
+
+def test_a_backup_restores_in_a_drill_with_every_row_and_file(app, site, tmp_path):
+    with app.app_context():
+        backup = create_backup(app, tmp_path / "backups")
+        report = drill(app, backup)
+    manifest = json.loads((backup / "manifest.json").read_text())
+    assert report.ok, report.problems
+    assert manifest["tables"]["user_account"] == 2 and manifest["revision"]
+    assert report.rows == sum(manifest["tables"].values()) and report.files == 1
+
+
+def test_restore_brings_back_deleted_rows_and_files(app, site, tmp_path):
+    emails, key = site
+    with app.app_context():
+        backup = create_backup(app, tmp_path / "backups")
+        db.session.execute(sa.delete(User).where(User.email == emails[0]))
+        db.session.commit()
+        get_storage().delete(key)
+    assert emails[0] not in _emails(app)
+    with app.app_context():
+        restore(app, backup)
+    assert _emails(app) == set(emails)
+    with app.app_context():
+        assert get_storage().open(key).read() == b"Statistik Indonesia 2026"
+
+
+def test_a_damaged_database_part_fails_its_drill_and_is_not_restored(app, site, tmp_path):
+    with app.app_context():
+        backup = create_backup(app, tmp_path / "backups")
+    part = next(p for p in backup.iterdir() if p.name.startswith("database"))
+    data = bytearray(part.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    part.write_bytes(bytes(data))
+    with app.app_context():
+        assert drill(app, backup).problems == [f"{part.name} does not match its checksum"]
+        with pytest.raises(BackupError):
+            restore(app, backup)
+    assert _emails(app) == set(site[0])
+
+
+def test_rows_missing_from_the_restored_database_are_reported(app, site, tmp_path):
+    with app.app_context():
+        backup = create_backup(app, tmp_path / "backups")
+    manifest = json.loads((backup / "manifest.json").read_text())
+    manifest["tables"]["user_account"] = 3  # as if a row had been lost on the way
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+    with app.app_context():
+        report = drill(app, backup)
+    assert report.problems == ["table user_account: 2 rows restored, 3 backed up"]
+
+
+def test_the_commands_back_up_drill_and_refuse_to_restore_without_yes(app, site, tmp_path):
+    runner = app.test_cli_runner()
+    created = runner.invoke(args=["backup", "create", "--to", str(tmp_path / "b")])
+    assert created.exit_code == 0, created.output
+    path = created.output.strip().rsplit(" ", 1)[-1]
+    drilled = runner.invoke(args=["backup", "drill", path])
+    assert drilled.exit_code == 0 and "all match" in drilled.output
+    refused = runner.invoke(args=["backup", "restore", path])
+    assert refused.exit_code == 2 and "--yes" in refused.output

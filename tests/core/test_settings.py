@@ -1,0 +1,45 @@
+import os
+
+import pytest
+
+from app import create_app
+from core.settings import SETTINGS, ConfigurationError, load_settings
+
+README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
+
+
+def test_development_defaults_need_no_environment():
+    config = load_settings({}, instance_path="/srv/statdesk")
+    assert config["SQLALCHEMY_DATABASE_URI"] == "sqlite:////srv/statdesk/statdesk.db"
+    assert config["BABEL_DEFAULT_LOCALE"] == "id"
+
+
+def test_production_refuses_the_development_secret_key():
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
+        load_settings({"STATDESK_ENV": "production", "DATABASE_URL": "postgresql://db/statdesk"})
+
+
+def test_production_refuses_a_missing_database_url():
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        load_settings({"STATDESK_ENV": "production", "SECRET_KEY": "k" * 40})
+
+
+def test_production_starts_with_real_secret_and_database(monkeypatch):
+    monkeypatch.setenv("STATDESK_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "s" * 48)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/statdesk")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
+
+
+def test_a_malformed_number_names_the_setting():
+    with pytest.raises(ConfigurationError, match="STATDESK_SMTP_PORT"):
+        load_settings({"STATDESK_SMTP_PORT": "twenty-five"})
+
+
+def test_readme_documents_every_setting():
+    with open(README, encoding="utf-8") as handle:
+        readme = handle.read()
+    missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
+    assert missing == []

@@ -1,0 +1,8 @@
+import pytest
+
+from tests.support.roster import RosterMaker
+
+
+@pytest.fixture
+def roster(app, users):
+    return RosterMaker(app, users)
