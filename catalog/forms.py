@@ -31,7 +31,7 @@ class ItemForm(FlaskForm):
     abstract_id = TextAreaField(_l("Abstract (Indonesian)"), validators=[Optional(), Length(max=20000)])
     abstract_en = TextAreaField(_l("Abstract (English)"), validators=[Optional(), Length(max=20000)])
     keywords = StringField(_l("Keywords (comma-separated)"), validators=[Optional(), Length(max=1000)])
-    subject_code = SelectField(_l("Subject"), choices=[])
+    subject_code = SelectField(_l("Subject area"), choices=[])
     region_code = SelectField(_l("Region"), choices=[])
     reference_period = StringField(_l("Reference period"), validators=[Optional(), Length(max=40)])
     year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1900, max=2100)])

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core import clock
@@ -44,7 +45,8 @@ class Access(enum.Enum):
         return str(ACCESS_LABELS[self])
 
 
-ACCESS_LABELS = {Access.FREE: _l("Free"), Access.PAID: _l("Paid"), Access.RESTRICTED: _l("Restricted")}
+ACCESS_LABELS = {Access.FREE: _l("Free"), Access.PAID: lazy_pgettext("access", "Paid"),
+                 Access.RESTRICTED: _l("Restricted")}
 
 
 class ReleaseStatus(enum.Enum):

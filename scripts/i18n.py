@@ -5,7 +5,7 @@ are English, so English needs no catalog.  Usage::
 
     python scripts/i18n.py update    # extract from source, merge into each .po
     python scripts/i18n.py compile   # build the .mo files (the set-up runs this)
-    python scripts/i18n.py check     # list msgids without an Indonesian translation
+    python scripts/i18n.py check     # list untranslated msgids and msgids translated two ways
 """
 
 from __future__ import annotations
@@ -22,7 +22,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk")
 LOCALE = "id"
-KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None}
+KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
+            "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}
 METHODS = [("**.py", "python"), ("**/templates/**.html", "jinja2"), ("**/templates/**.txt", "jinja2")]
 
 
@@ -96,6 +97,30 @@ def missing() -> list[str]:
     return problems
 
 
+def conflicts() -> list[str]:
+    """Msgids that two packages translate differently.
+
+    The application merges every package's catalog into one, so such a msgid would
+    show whichever translation happened to load first.
+    """
+    seen: dict[tuple, tuple[str, object]] = {}
+    problems = []
+    for package in PACKAGES:
+        catalog = load(package)
+        if catalog is None:
+            continue
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            key = (message.id, message.context)
+            if key not in seen:
+                seen[key] = (package, message.string)
+            elif seen[key][1] != message.string:
+                first, string = seen[key]
+                problems.append(f"{package}: {message.id!r} is {message.string!r} here but {string!r} in {first}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -103,7 +128,7 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing()
+        problems = missing() + conflicts()
         print("\n".join(problems) or "all messages translated")
         return 1 if problems else 0
     else:
