@@ -134,6 +134,10 @@ SETTINGS: tuple[Setting, ...] = (
             "Redis for the job queue of several hosts (`flask jobs scheduler` / `worker`); empty: no queue"),
     Setting("STATDESK_JOB_QUEUE", "STATDESK_JOB_QUEUE", str, "statdesk",
             "name of the job queue (and prefix of its keys) in Redis"),
+    Setting("STATDESK_SEARCH_BACKEND", "STATDESK_SEARCH_BACKEND", str, "whoosh",
+            "full-text search backend: `whoosh` (a local index directory) or `postgresql` (several web hosts)"),
+    Setting("STATDESK_SEARCH_DIR", "STATDESK_SEARCH_DIR", str, "",
+            "directory of the Whoosh index; empty means `instance/search`"),
     Setting("STATDESK_OFFICE_HOURS", "STATDESK_OFFICE_HOURS", str, "mon-fri 08:00-16:00",
             "office hours (office time zone) for working-time clocks, e.g. `mon-thu 07:30-16:00; fri 07:30-16:30`"),
     Setting("STATDESK_HOLIDAY_COUNTRY", "STATDESK_HOLIDAY_COUNTRY", str, "ID",
@@ -166,6 +170,8 @@ def load_settings(environ: dict[str, str] | None = None, instance_path: str = "i
     _check_production(config)
     if not config["SQLALCHEMY_DATABASE_URI"]:
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "statdesk.db")
+    if not config["STATDESK_SEARCH_DIR"]:
+        config["STATDESK_SEARCH_DIR"] = os.path.join(instance_path, "search")
     if not config["STATDESK_STORAGE_DIR"]:
         config["STATDESK_STORAGE_DIR"] = os.path.join(instance_path, "storage")
     return config

@@ -1,0 +1,75 @@
+"""Highlighted snippets, computed the same way for every backend.
+
+The matched words of a field are wrapped in ``<mark>``; everything else is
+escaped, so a snippet is safe to show as it is.  A word matches when its stem
+in the field's language is one of the query's stems, or when it starts with one
+of the query's prefixes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup, escape
+
+from search_index import analysis
+from search_index.query import Phrase, Prefix, Query, Word
+
+SNIPPET_CHARS = 220
+
+
+@dataclass(frozen=True)
+class Matcher:
+    stems: dict[str, frozenset[str]]  # language -> stems
+    prefixes: tuple[str, ...]
+
+    @classmethod
+    def for_query(cls, query: Query) -> Matcher:
+        words, prefixes = [], []
+        for group in query.required:
+            for element in group:
+                if isinstance(element, Word):
+                    words.append(element.text)
+                elif isinstance(element, Phrase):
+                    words.extend(element.words)
+                elif isinstance(element, Prefix):
+                    prefixes.append(element.text)
+        stems = {lang: frozenset(analysis.stem(w, lang) for w in words) for lang in analysis.LANGUAGES}
+        return cls(stems, tuple(prefixes))
+
+    def matches(self, word: str, language: str) -> bool:
+        lowered = word.lower()
+        if lowered in analysis.STOP_WORDS:
+            return False
+        return analysis.stem(lowered, language) in self.stems[language] or lowered.startswith(self.prefixes or ("\0",))
+
+
+def snippet(text: str, matcher: Matcher, language: str, limit: int = SNIPPET_CHARS) -> Markup:
+    """A passage of ``text`` of about ``limit`` characters around its densest matches."""
+    text = analysis.clean(text or "").strip()
+    spans = [(m.start(), m.end()) for m in analysis.TOKEN.finditer(text) if matcher.matches(m.group(), language)]
+    start = 0
+    if spans and len(text) > limit:
+        best, best_count = spans[0][0], 0
+        for first, _ in spans:  # the window beginning at a match that holds the most matches
+            count = sum(1 for s, e in spans if first <= s and e <= first + limit)
+            if count > best_count:
+                best, best_count = first, count
+        start = max(0, min(best - limit // 5, len(text) - limit))
+        while start > 0 and not text[start - 1].isspace():  # do not cut a word in two
+            start -= 1
+    end = min(len(text), start + limit)
+    while end < len(text) and not text[end].isspace() and end - start < limit + 30:
+        end += 1
+    pieces: list[str | Markup] = ["\u2026 " if start > 0 else ""]
+    position = start
+    for s, e in spans:
+        if s < start or e > end:
+            continue
+        pieces.append(escape(text[position:s]))
+        pieces.append(Markup("<mark>%s</mark>") % text[s:e])
+        position = e
+    pieces.append(escape(text[position:end]))
+    if end < len(text):
+        pieces.append(" \u2026")
+    return Markup("").join(pieces)
