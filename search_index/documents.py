@@ -9,6 +9,7 @@ index is updated after that transaction commits, never when it rolls back.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -57,6 +58,12 @@ class DocumentSource:
     name: str
     load: Callable[[Iterable[str]], Iterable[SearchDocument]]
     all_keys: Callable[[], Iterable[str]]
+
+
+def fingerprint(document: SearchDocument) -> str:
+    """A document's content as text, to tell whether an index holds its latest version."""
+    data = {name: getattr(document, name) for name in document.__dataclass_fields__}
+    return json.dumps(data, sort_keys=True, default=str)
 
 
 def register_source(app, source: DocumentSource) -> None:

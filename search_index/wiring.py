@@ -4,6 +4,9 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from search_index import indexing
+    from search_index import indexing, service
+    from search_index.cli import cli
 
     indexing.listen()
+    service.install(app)
+    app.cli.add_command(cli)

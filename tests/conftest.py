@@ -65,6 +65,7 @@ def base_config(tmp_path, database_url: str) -> dict:
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": database_url,
         "STATDESK_STORAGE_DIR": str(tmp_path / "storage"),
+        "STATDESK_SEARCH_DIR": str(tmp_path / "search"),
         "STATDESK_PASSWORD_HASH": "pbkdf2:sha256:1000",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
