@@ -12,7 +12,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 
 from catalog import reference, tariffs
-from catalog.models import Item
+from catalog.models import Access, Item, ItemKind
 from core.extensions import db
 from search_index.documents import DocumentSource, SearchDocument
 
@@ -50,3 +50,22 @@ def all_keys() -> list[str]:
 
 def source() -> DocumentSource:
     return DocumentSource(SOURCE, load, all_keys)
+
+
+def kind_label(value: str, locale: str) -> str:
+    return next((kind.label for kind in ItemKind if kind.value == value), "")
+
+
+def access_label(value: str, locale: str) -> str:
+    return next((access.label for access in Access if access.value == value), "")
+
+
+def subject_label(value: str, locale: str) -> str:
+    return reference.subject_name(value, locale) if value in reference.subjects() else ""
+
+
+def region_label(value: str, locale: str) -> str:
+    return reference.region_name(value) if value in reference.regions() else ""
+
+
+LABELS = {"kind": kind_label, "access": access_label, "subject": subject_label, "region": region_label}

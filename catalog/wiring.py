@@ -19,7 +19,7 @@ def init_app(app) -> None:
     from catalog.views import bp, home
     from core.cli import register_demo_loader, register_sweep
     from core.navigation import NavLink, register_link
-    from search_index.documents import register_source
+    from search_index.documents import register_labels, register_source
 
     app.register_blueprint(bp)
     app.register_blueprint(manage)
@@ -27,6 +27,8 @@ def init_app(app) -> None:
     app.view_functions["core.index"] = home
     app.cli.add_command(cli)
     register_source(app, search.source())
+    for facet, label in search.LABELS.items():
+        register_labels(app, facet, label)
     register_sweep(app, services.release_due)
     register_demo_loader(app, "catalog", demo.load)
     for role in ("producer", "supervisor", "admin"):

@@ -73,3 +73,20 @@ def register_source(app, source: DocumentSource) -> None:
 
 def sources(app) -> dict[str, DocumentSource]:
     return dict(app.extensions.get("search_sources", {}))
+
+
+def register_labels(app, facet: str, label: Callable[[str, str], str]) -> None:
+    """Name the values of ``facet`` for people: ``label(value, locale)``; a later registration wins per value.
+
+    The catalog names its kinds, subjects and regions; the helpdesk names the
+    "faq" kind.  A label function returns ``""`` for a value it does not know.
+    """
+    app.extensions.setdefault("search_labels", {}).setdefault(facet, []).insert(0, label)
+
+
+def label(app, facet: str, value: str, locale: str) -> str:
+    for name in app.extensions.get("search_labels", {}).get(facet, ()):
+        found = name(value, locale)
+        if found:
+            return found
+    return value

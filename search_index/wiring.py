@@ -6,7 +6,10 @@ from __future__ import annotations
 def init_app(app) -> None:
     from search_index import indexing, service
     from search_index.cli import cli
+    from search_index.views import api, bp
 
     indexing.listen()
     service.install(app)
     app.cli.add_command(cli)
+    app.register_blueprint(bp)
+    app.register_blueprint(api)

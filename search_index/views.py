@@ -1,0 +1,172 @@
+"""The public search page (``/search``) and its JSON twin (``GET /api/v1/search``).
+
+Both read the same arguments: ``q``; filters ``kind`` (repeatable), ``subject``,
+``region``, ``year`` or ``year_from``/``year_to``, ``access`` (repeatable),
+``max_price``; ``sort`` (relevance, newest, title); ``page``; the API also takes
+``per_page`` (1-100) and ``lang`` (id, en).  An argument that makes no sense or
+a query that cannot be understood answers 400 with a message saying what to
+change.  Only public documents are ever indexed, so nothing here filters by who
+is asking: drafts, scheduled and withdrawn items are simply not in the index.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from core.extensions import limiter
+from core.pagination import MAX_PAGE
+from search_index import documents, service
+from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
+from search_index.query import QueryError, parse
+
+bp = Blueprint("search", __name__, template_folder="templates")
+api = Blueprint("search_api", __name__, url_prefix="/api/v1")
+
+YEARS = (1900, 2100)
+MAX_PER_PAGE = 100
+ACCESS = ("free", "paid", "restricted")
+_CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
+FACET_VALUES_SHOWN = 12
+API_RATE = "120/minute"
+
+
+class BadSearch(ValueError):
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the visitor asked for, read from the query string."""
+
+    text: str
+    request: SearchRequest
+
+
+def _int(args: MultiDict, name: str, low: int, high: int, message) -> int | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        raise BadSearch(message) from None
+    if not low <= value <= high:
+        raise BadSearch(message)
+    return value
+
+
+def _code(args: MultiDict, name: str, message) -> str | None:
+    raw = args.get(name, "").strip()
+    if not raw:
+        return None
+    if not _CODE.match(raw):
+        raise BadSearch(message)
+    return raw
+
+
+def read_request(args: MultiDict, language: str, api_call: bool = False) -> Asked:
+    """The search asked for by ``args``; raises ``BadSearch`` or ``QueryError`` for nonsense."""
+    year_message = _l("A year must be a number between %(low)d and %(high)d.", low=YEARS[0], high=YEARS[1])
+    year = _int(args, "year", *YEARS, year_message)
+    year_from = _int(args, "year_from", *YEARS, year_message)
+    year_to = _int(args, "year_to", *YEARS, year_message)
+    if year is not None:
+        year_from = year_to = year
+    if year_from is not None and year_to is not None and year_from > year_to:
+        raise BadSearch(_l("The first year must not come after the last year."))
+    kinds = tuple(dict.fromkeys(k.strip() for k in args.getlist("kind") if k.strip()))
+    if any(not _CODE.match(kind) for kind in kinds):
+        raise BadSearch(_l("Unknown kind."))
+    access = tuple(dict.fromkeys(a.strip() for a in args.getlist("access") if a.strip()))
+    if any(a not in ACCESS for a in access):
+        raise BadSearch(_l("Access must be free, paid or restricted."))
+    sort = args.get("sort", "relevance").strip() or "relevance"
+    if sort not in SORTS:
+        raise BadSearch(_l("Sort by relevance, newest or title."))
+    max_price = _int(args, "max_price", 0, 10**12, _l("The highest price must be a whole number of rupiah."))
+    page = _int(args, "page", 1, 10**9, _l("The page must be a positive number.")) or 1
+    per_page = current_app.config["STATDESK_PAGE_SIZE"]
+    if api_call:
+        per_page = _int(args, "per_page", 1, MAX_PER_PAGE,
+                        _l("per_page must be between 1 and %(most)d.", most=MAX_PER_PAGE)) or per_page
+        language = args.get("lang", language)
+        if language not in ("id", "en"):
+            raise BadSearch(_l("lang must be id or en."))
+    text = args.get("q", "")
+    filters = Filters(kinds=kinds, subject=_code(args, "subject", _l("Unknown subject code.")),
+                      region=_code(args, "region", _l("Unknown region code.")),
+                      year_from=year_from, year_to=year_to, access=access, max_price=max_price)
+    return Asked(text, SearchRequest(query=parse(text), filters=filters, sort=sort, page=min(page, MAX_PAGE),
+                                     per_page=per_page, language=language))
+
+
+def _language() -> str:
+    return str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+
+
+def _facets(result: SearchResult, language: str) -> dict[str, list[dict]]:
+    app = current_app._get_current_object()
+    return {facet: [{"value": value, "count": count, "label": documents.label(app, facet, str(value), language)}
+                    for value, count in result.facets.get(facet, [])]
+            for facet in FACETS if facet in result.facets}
+
+
+@bp.get("/search")
+def page():
+    language = _language()
+    try:
+        asked = read_request(request.args, language)
+    except (BadSearch, QueryError) as exc:
+        return render_template("search_index/search.html", error=exc.message, text=request.args.get("q", ""),
+                               result=None, facets={}, args=request.args, link=_link), 400
+    result = service.backend().search(asked.request)
+    app = current_app._get_current_object()
+    return render_template("search_index/search.html", error=None, text=asked.text, result=result,
+                           facets=_facets(result, language), args=request.args, link=_link,
+                           label=lambda facet, value: documents.label(app, facet, value, language),
+                           consult_url=_consult_url())
+
+
+def _link(args: MultiDict, **changes) -> str:
+    """This page's address with ``changes`` applied (a value of None removes the argument)."""
+    merged = MultiDict(args)
+    merged.pop("page", None)
+    for name, value in changes.items():
+        merged.pop(name, None)
+        if value is not None:
+            merged.add(name, value)
+    query = urlencode(list(merged.items(multi=True)))
+    return url_for("search.page") + ("?" + query if query else "")
+
+
+def _consult_url() -> str | None:
+    return url_for("consultation.new") if "consultation.new" in current_app.view_functions else None
+
+
+@api.get("/search")
+@limiter.limit(API_RATE)
+def search_api():
+    try:
+        asked = read_request(request.args, _language(), api_call=True)
+    except (BadSearch, QueryError) as exc:
+        return jsonify(error=str(exc.message)), 400
+    language = asked.request.language
+    result = service.backend().search(asked.request)
+    base = current_app.config["STATDESK_BASE_URL"].rstrip("/")
+    return jsonify(
+        query=asked.text, total=result.total, page=result.page, per_page=result.per_page, pages=result.pages,
+        suggestion=result.suggestion, facets=_facets(result, language),
+        hits=[{"source": hit.source, "key": hit.key, "kind": hit.kind, "url": base + hit.url, "title": hit.title,
+               "snippet": str(hit.snippet), "year": hit.year, "region": hit.region, "subject": hit.subject,
+               "access": hit.access, "price": hit.price,
+               "released_at": hit.released_at.isoformat() if hit.released_at else None, "score": hit.score}
+              for hit in result.hits])

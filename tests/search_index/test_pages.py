@@ -1,0 +1,109 @@
+"""The search page and ``GET /api/v1/search`` over real catalog items and the configured backend."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.catalog.conftest import ItemMaker
+
+
+@pytest.fixture
+def catalog(app, frozen_now):
+    maker = ItemMaker(app)
+    made = {
+        "lotim": maker.make(kind="table", title="Jumlah Penduduk Kabupaten Lombok Timur menurut Kecamatan",
+                            region="5203", subject="SOS.MSK", year=2024),
+        "inflasi": maker.make(kind="publication", title="Inflasi Kota Mataram 2024", region="5271",
+                              subject="SOS.MSK", year=2024, access="paid", tariff_kind="flat",
+                              tariff={"price": 150_000}),
+        "surabaya": maker.make(kind="map", title="Peta Kepadatan Penduduk Kota Surabaya", region="3578",
+                               subject="SOS.MSK", year=2023),
+        "draft": maker.make(kind="table", title="Penduduk Lombok Timur rancangan", status="draft"),
+    }
+    result = app.test_cli_runner().invoke(args=["search", "reindex"])
+    assert result.exit_code == 0, result.output
+    return made
+
+
+@pytest.fixture
+def frozen_now():
+    from core import clock
+    from tests.catalog.conftest import NOW
+
+    with clock.frozen(NOW):
+        yield NOW
+
+
+def test_the_page_shows_highlighted_hits_and_facets(client, catalog):
+    response = client.get("/search?q=penduduk+lombok+timur")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f'data-key="catalog:{catalog["lotim"]}"' in html
+    assert "<mark>Penduduk</mark>" in html and "<mark>Lombok</mark>" in html
+    assert 'id="facet-region"' in html and "rancangan" not in html  # drafts are never shown
+
+
+def test_filters_narrow_the_page(client, catalog):
+    html = client.get("/search?q=penduduk&region=35").get_data(as_text=True)
+    assert f'data-key="catalog:{catalog["surabaya"]}"' in html
+    assert f'data-key="catalog:{catalog["lotim"]}"' not in html
+
+
+def test_nothing_found_offers_a_free_consultation(client, catalog):
+    response = client.get("/search?q=kelautan+perikanan")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert 'id="no-results"' in html and 'id="ask-consultation"' in html and "/consultations/new" in html
+
+
+def test_a_misspelling_offers_a_suggestion(client, catalog):
+    html = client.get("/search?q=pendudk").get_data(as_text=True)
+    assert 'id="suggestion"' in html and "penduduk" in html
+
+
+@pytest.mark.parametrize("query", ['"penduduk lombok', "penduduk -", "yang dan", "a" * 10_000, "-sensus",
+                                   "p*"])
+def test_queries_that_cannot_be_understood_answer_400_with_help(client, catalog, query):
+    page = client.get("/search", query_string={"q": query})
+    assert page.status_code == 400 and 'id="search-error"' in page.get_data(as_text=True)
+    api = client.get("/api/v1/search", query_string={"q": query})
+    assert api.status_code == 400 and api.get_json()["error"]
+
+
+def test_control_characters_are_ignored(client, catalog):
+    response = client.get("/api/v1/search", query_string={"q": "inflasi\x00\x1b mataram"})
+    assert response.status_code == 200
+    assert [hit["key"] for hit in response.get_json()["hits"]] == [str(catalog["inflasi"])]
+
+
+@pytest.mark.parametrize("args", [{"year": "abc"}, {"year": "99999"}, {"year_from": "2025", "year_to": "2020"},
+                                  {"access": "gratis"}, {"sort": "random"}, {"max_price": "-1"},
+                                  {"page": "0"}, {"per_page": "1000"}, {"lang": "fr"}, {"region": "52<script>"}])
+def test_bad_arguments_answer_400_with_a_message(client, catalog, args):
+    response = client.get("/api/v1/search", query_string={"q": "penduduk", **args})
+    assert response.status_code == 400 and response.get_json()["error"]
+    assert client.get("/search", query_string={"q": "penduduk", **args}).status_code == (
+        200 if set(args) & {"per_page", "lang"} else 400)  # the page has no per_page or lang
+
+
+def test_the_api_returns_hits_facets_and_paging(client, catalog):
+    body = client.get("/api/v1/search?q=penduduk&lang=en&per_page=1").get_json()
+    assert body["total"] == 2 and body["pages"] == 2 and len(body["hits"]) == 1
+    assert {hit["key"] for hit in body["hits"]} <= {str(catalog["lotim"]), str(catalog["surabaya"])}
+    regions = {entry["value"]: entry for entry in body["facets"]["region"]}
+    assert regions["52"]["count"] == 1 and regions["35"]["count"] == 1
+    assert regions["5203"]["label"] == "Lombok Timur" or "Lombok Timur" in regions["5203"]["label"]
+    kinds = {entry["value"]: entry["label"] for entry in body["facets"]["kind"]}
+    assert kinds == {"table": "Table", "map": "Map"}
+    assert body["hits"][0]["url"].startswith("http")
+
+
+def test_paid_filter_and_price(client, catalog):
+    body = client.get("/api/v1/search?access=paid").get_json()
+    assert [hit["key"] for hit in body["hits"]] == [str(catalog["inflasi"])]
+    assert body["hits"][0]["price"] == 150_000
+
+
+def test_empty_query_lists_every_public_item_newest_first(client, catalog):
+    body = client.get("/api/v1/search").get_json()
+    assert body["total"] == 3
