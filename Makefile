@@ -27,6 +27,7 @@ browser-deps:
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
+	$(BIN)/flask search reindex
 	STATDESK_BACKGROUND_SWEEPS=1 $(BIN)/flask run --port $${PORT:-5000}
 
 lint: setup

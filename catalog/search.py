@@ -21,12 +21,18 @@ BATCH = 500
 ITEM_PATH = "/catalog"  # catalog.views.bp url_prefix
 
 
+def _keywords(item: Item) -> tuple[str, ...]:
+    """The item's keywords and the names of its region and the province around it, so places find it."""
+    places = [reference.region_name(code) for code in reference.region_path(item.region_code)]
+    return tuple(dict.fromkeys([*(item.keywords or ()), *places]))
+
+
 def document(item: Item) -> SearchDocument:
     return SearchDocument(
         source=SOURCE, key=str(item.id), kind=item.kind.value,
         url=f"{ITEM_PATH}/{item.id}",  # sweeps and the CLI have no request to build URLs from
         title_id=item.title_id, title_en=item.title_en, abstract_id=item.abstract_id, abstract_en=item.abstract_en,
-        keywords=tuple(item.keywords or ()), subject=item.subject_code,
+        keywords=_keywords(item), subject=item.subject_code,
         subject_path=reference.subject_path(item.subject_code),
         region=item.region_code, region_path=reference.region_path(item.region_code), year=item.year,
         access=item.access.value, price=tariffs.headline(item.tariff_kind, item.tariff),
