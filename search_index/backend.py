@@ -22,6 +22,7 @@ from typing import Protocol
 
 from markupsafe import Markup
 
+from search_index import highlight
 from search_index.documents import SearchDocument
 from search_index.query import Query
 
@@ -113,3 +114,16 @@ def chunked(documents: Iterable[SearchDocument], size: int) -> Iterator[list[Sea
             batch = []
     if batch:
         yield batch
+
+
+def hit_for(document: SearchDocument, score: float, matcher: highlight.Matcher, language: str) -> Hit:
+    """The hit showing ``document`` in ``language`` (or the other language where it says nothing)."""
+    other = "en" if language == "id" else "id"
+    title = getattr(document, f"title_{language}") or getattr(document, f"title_{other}")
+    abstract_language = language if getattr(document, f"abstract_{language}") else other
+    abstract = getattr(document, f"abstract_{abstract_language}")
+    snippet = highlight.snippet(abstract, matcher, abstract_language) if abstract else \
+        highlight.snippet(title, matcher, language)
+    return Hit(source=document.source, key=document.key, kind=document.kind, url=document.url, title=title,
+               snippet=snippet, year=document.year, region=document.region, subject=document.subject,
+               access=document.access, price=document.price, released_at=document.released_at, score=float(score))

@@ -60,6 +60,23 @@ class DocumentSource:
     all_keys: Callable[[], Iterable[str]]
 
 
+def encode(document: SearchDocument) -> dict:
+    data = {name: getattr(document, name) for name in document.__dataclass_fields__}
+    data["keywords"] = list(document.keywords)
+    data["subject_path"] = list(document.subject_path)
+    data["region_path"] = list(document.region_path)
+    data["released_at"] = document.released_at.isoformat() if document.released_at else None
+    return data
+
+
+def decode(data: dict) -> SearchDocument:
+    data = dict(data)
+    for name in ("keywords", "subject_path", "region_path"):
+        data[name] = tuple(data[name])
+    data["released_at"] = datetime.fromisoformat(data["released_at"]) if data["released_at"] else None
+    return SearchDocument(**data)
+
+
 def fingerprint(document: SearchDocument) -> str:
     """A document's content as text, to tell whether an index holds its latest version."""
     data = {name: getattr(document, name) for name in document.__dataclass_fields__}

@@ -127,3 +127,21 @@ def parse(text: str) -> Query:
         raise QueryError(_l("Only very common words were given (such as \u201cdan\u201d, \u201cyang\u201d or "
                             "\u201cthe\u201d): add a more specific word."))
     return Query(tuple(required), tuple(excluded))
+
+
+def unparse(query: Query) -> str:
+    """``query`` written back in the query language (what a suggestion corrects)."""
+    parts = []
+    for group in query.required:
+        alternatives = []
+        for element in group:
+            if isinstance(element, Word):
+                alternatives.append(element.text)
+            elif isinstance(element, Phrase):
+                alternatives.append('"' + " ".join(element.words) + '"')
+            else:
+                alternatives.append(element.text + "*")
+        parts.append(" OR ".join(alternatives))
+    parts.extend("-" + (e.text if isinstance(e, Word | Prefix) else '"' + " ".join(e.words) + '"')
+                 for e in query.excluded)
+    return " ".join(parts)

@@ -23,7 +23,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
-from datetime import datetime
 from functools import reduce
 
 from whoosh import analysis as wa
@@ -33,9 +32,9 @@ from whoosh.idsets import DocIdSet
 from whoosh.index import LockError
 
 from search_index import analysis, highlight, spelling
-from search_index.backend import Hit, SearchRequest, SearchResult, chunked
-from search_index.documents import SearchDocument, fingerprint
-from search_index.query import Phrase, Prefix, Query, Word
+from search_index.backend import Hit, SearchRequest, SearchResult, chunked, hit_for
+from search_index.documents import SearchDocument, decode, encode, fingerprint
+from search_index.query import Phrase, Prefix, Query, Word, unparse
 
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for another process's write lock
 BATCH = 2_000
@@ -77,23 +76,6 @@ def schema() -> fields.Schema:
         released=fields.NUMERIC(bits=64, sortable=True), sort_title_id=fields.ID(sortable=True),
         sort_title_en=fields.ID(sortable=True), words=fields.TEXT(analyzer=_analyzer(None), phrase=False),
         document=fields.STORED, **text)
-
-
-def encode(document: SearchDocument) -> dict:
-    data = {name: getattr(document, name) for name in document.__dataclass_fields__}
-    data["keywords"] = list(document.keywords)
-    data["subject_path"] = list(document.subject_path)
-    data["region_path"] = list(document.region_path)
-    data["released_at"] = document.released_at.isoformat() if document.released_at else None
-    return data
-
-
-def decode(data: dict) -> SearchDocument:
-    data = dict(data)
-    for name in ("keywords", "subject_path", "region_path"):
-        data[name] = tuple(data[name])
-    data["released_at"] = datetime.fromisoformat(data["released_at"]) if data["released_at"] else None
-    return SearchDocument(**data)
 
 
 def _fields(document: SearchDocument) -> dict:
@@ -364,26 +346,9 @@ class WhooshBackend:
         hits: list[Hit] = []
         if total and start < total:
             hits = self._page(generation, request, bits, start)
-        suggestion = spelling.suggest(self._text(query), query, _Vocabulary(generation)) if not query.empty else None
+        suggestion = spelling.suggest(unparse(query), query, _Vocabulary(generation)) if not query.empty else None
         return SearchResult(hits=hits, total=total, facets=facets, suggestion=suggestion, page=request.page,
                             per_page=request.per_page)
-
-    @staticmethod
-    def _text(query: Query) -> str:
-        parts = []
-        for group in query.required:
-            alternatives = []
-            for element in group:
-                if isinstance(element, Word):
-                    alternatives.append(element.text)
-                elif isinstance(element, Phrase):
-                    alternatives.append('"' + " ".join(element.words) + '"')
-                else:
-                    alternatives.append(element.text + "*")
-            parts.append(" OR ".join(alternatives))
-        parts.extend("-" + (e.text if isinstance(e, Word | Prefix) else '"' + " ".join(e.words) + '"')
-                     for e in query.excluded)
-        return " ".join(parts)
 
     def _filter_bits(self, generation: _Generation, request: SearchRequest) -> int:
         f = request.filters
@@ -487,21 +452,9 @@ class WhooshBackend:
                                       reverse=(sort == "newest"))
         matcher = highlight.Matcher.for_query(request.query)
         scored = sort == "relevance"
-        return [self._hit(decode(results[i]["document"]), results[i].score if scored else 0.0, matcher,
+        return [hit_for(decode(results[i]["document"]), results[i].score if scored else 0.0, matcher,
                           request.language)
                 for i in range(start, min(limit, results.scored_length()))]
-
-    @staticmethod
-    def _hit(document: SearchDocument, score: float, matcher: highlight.Matcher, language: str) -> Hit:
-        other = "en" if language == "id" else "id"
-        title = getattr(document, f"title_{language}") or getattr(document, f"title_{other}")
-        abstract = getattr(document, f"abstract_{language}") or getattr(document, f"abstract_{other}")
-        text_language = language if getattr(document, f"abstract_{language}") else other
-        snippet_source = abstract or title
-        return Hit(source=document.source, key=document.key, kind=document.kind, url=document.url, title=title,
-                   snippet=highlight.snippet(snippet_source, matcher, text_language),
-                   year=document.year, region=document.region, subject=document.subject, access=document.access,
-                   price=document.price, released_at=document.released_at, score=float(score))
 
 
 class _Vocabulary:

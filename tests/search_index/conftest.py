@@ -7,8 +7,6 @@ tables live in the test database.
 
 from __future__ import annotations
 
-import importlib.util
-
 import pytest
 
 BACKENDS = ("whoosh", "postgresql")
@@ -22,8 +20,6 @@ def search_backend(request, app, backend, tmp_path):
         return WhooshBackend(str(tmp_path / "whoosh"))
     if backend != "postgresql":
         pytest.skip("the PostgreSQL search backend runs on the PostgreSQL pass")
-    if importlib.util.find_spec("search_index.postgres_backend") is None:
-        pytest.skip("the PostgreSQL search backend is not built yet")
     from core.extensions import db
     from search_index.postgres_backend import PostgresBackend
 
