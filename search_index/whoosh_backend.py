@@ -36,6 +36,7 @@ from search_index.backend import Hit, SearchRequest, SearchResult, chunked, hit_
 from search_index.documents import SearchDocument, decode, encode, fingerprint
 from search_index.query import Phrase, Prefix, Query, Word, unparse
 
+READ_ATTEMPTS = 5
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for another process's write lock
 BATCH = 2_000
 LANGUAGE_FIELDS = {"id": ("title_id", "keywords_id", "abstract_id"), "en": ("title_en", "keywords_en", "abstract_en")}
@@ -324,20 +325,37 @@ class WhooshBackend:
         return generation
 
     def keys(self) -> set[tuple[str, str]]:
-        generation = self._current()
-        found = set()
-        for stored in generation.searcher.all_stored_fields():
-            source, _, key = stored["uid"].partition(":")
-            found.add((source, key))
-        return found
+        def read(generation: _Generation) -> set[tuple[str, str]]:
+            return {tuple(stored["uid"].split(":", 1)) for stored in generation.searcher.all_stored_fields()}
+
+        return self._retrying(read)
 
     def fingerprints(self) -> dict[tuple[str, str], str]:
         """The content of every stored document (for ``flask search verify``)."""
-        return {(d.source, d.key): fingerprint(d) for d in (decode(s["document"])
-                                                           for s in self._current().searcher.all_stored_fields())}
+        def read(generation: _Generation) -> dict[tuple[str, str], str]:
+            documents = (decode(stored["document"]) for stored in generation.searcher.all_stored_fields())
+            return {(d.source, d.key): fingerprint(d) for d in documents}
+
+        return self._retrying(read)
+
+    def _retrying(self, read):
+        """Run ``read(generation)``; a writer of another process may delete the files of the generation it
+        opened (segment merges), so on a missing file it reopens the newest generation and tries again."""
+        for attempt in range(READ_ATTEMPTS):
+            try:
+                return read(self._current())
+            except FileNotFoundError:
+                if attempt == READ_ATTEMPTS - 1:
+                    raise
+                with self._lock:
+                    self._generation = None
+                time.sleep(0.01 * (attempt + 1))
+        raise AssertionError("unreachable")
 
     def search(self, request: SearchRequest) -> SearchResult:
-        generation = self._current()
+        return self._retrying(lambda generation: self._search(generation, request))
+
+    def _search(self, generation: _Generation, request: SearchRequest) -> SearchResult:
         query = request.query
         bits = self._filter_bits(generation, request) & self._query_bits(generation, query)
         total = bits.bit_count()

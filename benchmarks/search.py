@@ -1,0 +1,413 @@
+"""Full-text search at scale: 100,000 catalog documents on Whoosh, PostgreSQL and, as a floor, SQLite FTS5.
+
+    .venv/bin/python benchmarks/search.py [--docs 100000] [--backends whoosh,postgresql,fts5]
+                                          [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+
+Generates a deterministic catalog (seeded; Indonesian and English titles,
+abstracts and keywords from statistical vocabulary; every province and the
+shipped regencies; years 2000-2026; kinds, access and prices), builds each
+backend's index from it (timed, and its size on disk), then runs a fixed mix of
+more than 200 distinct queries - single words, two words, phrases, prefixes,
+each with and without facet filters - once to warm up and then for the
+figures: every query asks for the first page of 20 with the total, the facet
+counts of kind, subject, region, year and access, and highlighted snippets.
+FTS5 gets the same stemmed terms (``search_index.analysis``), the same filters
+in SQL and its facet counts by GROUP BY.  PostgreSQL runs in a database of its
+own, created and dropped here.  Prints the figures and writes them to
+``docs/benchmarks.md`` (section "Search").  Targets (issue 4): Whoosh p50 <= 20 ms
+and p95 <= 100 ms at 100,000 documents, a full rebuild within 2 minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import resource
+import shutil
+import sqlite3
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from benchmarks.sections import write_section  # noqa: E402
+
+SEED = 20261123
+TARGET_P50_MS, TARGET_P95_MS, TARGET_BUILD_S = 20, 100, 120
+
+# (Indonesian topic, English topic, subject code, extra Indonesian words, extra English words)
+TOPICS = [
+    ("Jumlah Penduduk", "Population", "SOS.MSK", "kependudukan proyeksi sensus", "census projection"),
+    ("Kepadatan Penduduk", "Population Density", "SOS.MSK", "luas wilayah kepadatan", "area density"),
+    ("Inflasi Bulanan", "Monthly Inflation", "EKO.HRG", "indeks harga konsumen", "consumer price index"),
+    ("Indeks Harga Produsen", "Producer Price Index", "EKO.HRG", "harga produsen grosir", "wholesale prices"),
+    ("Persentase Penduduk Miskin", "Poverty Rate", "SOS.KMS", "garis kemiskinan pengeluaran", "poverty line"),
+    ("Tingkat Pengangguran Terbuka", "Open Unemployment Rate", "SOS.TNK", "angkatan kerja pengangguran",
+     "labour force unemployment"),
+    ("Rata-rata Upah Buruh", "Average Wage of Employees", "SOS.TNK", "upah gaji pekerja", "wages workers"),
+    ("Produksi Padi", "Rice Production", "EKO.TAN", "luas panen produktivitas", "harvested area yield"),
+    ("Produksi Perikanan Tangkap", "Capture Fisheries Production", "EKO.TAN", "nelayan ikan laut",
+     "fishermen sea fish"),
+    ("Nilai Tukar Petani", "Farmer Terms of Trade", "EKO.TAN", "petani harga diterima", "farmers prices"),
+    ("Nilai Ekspor", "Export Value", "EKO.PDG", "ekspor migas nonmigas", "oil and gas exports"),
+    ("Nilai Impor", "Import Value", "EKO.PDG", "impor bahan baku", "raw material imports"),
+    ("Jumlah Sekolah dan Murid", "Schools and Pupils", "SOS.PDD", "pendidikan guru sekolah", "education teachers"),
+    ("Angka Partisipasi Sekolah", "School Participation Rate", "SOS.PDD", "partisipasi pendidikan",
+     "education participation"),
+    ("Fasilitas Kesehatan", "Health Facilities", "SOS.KES", "rumah sakit puskesmas", "hospitals clinics"),
+    ("Prevalensi Balita Stunting", "Stunting Prevalence", "SOS.KES", "gizi balita kesehatan", "child nutrition"),
+    ("Produk Domestik Regional Bruto", "Gross Regional Domestic Product", "EKO.NRC", "pdrb pertumbuhan ekonomi",
+     "economic growth"),
+    ("Tingkat Penghunian Kamar Hotel", "Hotel Room Occupancy Rate", "EKO.PWS", "pariwisata hotel wisatawan",
+     "tourism tourists"),
+    ("Jumlah Kendaraan Bermotor", "Number of Motor Vehicles", "EKO.TRN", "transportasi kendaraan",
+     "transport vehicles"),
+    ("Indeks Pembangunan Manusia", "Human Development Index", "SOS.KMS", "harapan hidup pendidikan",
+     "life expectancy"),
+]
+BREAKDOWNS = [("menurut Kecamatan", "by District"), ("menurut Jenis Kelamin", "by Sex"),
+              ("menurut Kelompok Umur", "by Age Group"), ("menurut Lapangan Usaha", "by Industry"),
+              ("menurut Bulan", "by Month"), ("menurut Daerah Perkotaan dan Perdesaan", "by Urban and Rural Area")]
+KINDS = [("table", "Tabel", "Table"), ("publication", "Publikasi", "Publication"),
+         ("microdata", "Data Mikro", "Microdata"), ("map", "Peta", "Map")]
+
+
+def regions() -> list[tuple[str, str]]:
+    import csv
+
+    with open(os.path.join(ROOT, "catalog", "data", "regions.csv"), encoding="utf-8") as handle:
+        return [(row["code"], row["name"]) for row in csv.DictReader(handle)]
+
+
+def documents(count: int):
+    from search_index.documents import SearchDocument
+
+    rng = random.Random(SEED)
+    places = regions()
+    start = datetime(2000, 1, 1, tzinfo=UTC)
+    for n in range(count):
+        topic_id, topic_en, subject, extra_id, extra_en = TOPICS[rng.randrange(len(TOPICS))]
+        by_id, by_en = BREAKDOWNS[rng.randrange(len(BREAKDOWNS))]
+        kind, kind_id, kind_en = KINDS[rng.choice((0, 0, 0, 1, 1, 2, 3))]
+        code, place = places[rng.randrange(len(places))]
+        year = rng.randint(2000, 2026)
+        access = rng.choice(("free", "free", "free", "paid", "restricted"))
+        price = rng.choice((50_000, 150_000, 500_000, 1_250_000)) if access == "paid" else 0
+        path = (code,) if len(code) == 2 else (code[:2], code)
+        yield SearchDocument(
+            source="catalog", key=str(n + 1), kind=kind, url=f"/catalog/{n + 1}",
+            title_id=f"{kind_id} {topic_id} {place} {by_id} {year}",
+            title_en=f"{kind_en}: {topic_en} of {place} {by_en}, {year}",
+            abstract_id=f"{topic_id} di {place} tahun {year}, {extra_id}, disajikan {by_id.lower()}.",
+            abstract_en=f"{topic_en} in {place} in {year}: {extra_en}, presented {by_en.lower()}.",
+            keywords=tuple(extra_id.split()[:2]) + (place,), subject=subject,
+            subject_path=(subject.split(".")[0], subject), region=code, region_path=path, year=year,
+            access=access, price=price, released_at=start + timedelta(hours=n * 2))
+
+
+def queries() -> list[tuple[str, dict]]:
+    """More than 200 distinct (query text, filters) pairs, the same for every backend."""
+    rng = random.Random(SEED + 1)
+    places = [name.lower().replace("kab. ", "").replace("kota ", "") for _c, name in regions()]
+    singles = ["penduduk", "inflasi", "kemiskinan", "pengangguran", "upah", "padi", "perikanan", "petani",
+               "ekspor", "impor", "sekolah", "pendidikan", "kesehatan", "stunting", "pdrb", "hotel", "kendaraan",
+               "population", "inflation", "poverty", "unemployment", "wages", "rice", "exports", "schools",
+               "hospitals", "tourism", "vehicles", "kependudukan", "pariwisata"]
+    pairs = ["penduduk lombok", "inflasi surabaya", "kemiskinan jawa", "produksi padi", "nilai ekspor",
+             "upah buruh", "angka partisipasi", "rumah sakit", "pertumbuhan ekonomi", "kepadatan penduduk",
+             "population density", "consumer price", "unemployment rate", "rice production", "export value",
+             "harga konsumen", "jenis kelamin", "kelompok umur", "lapangan usaha", "daerah perkotaan"]
+    pairs += [f"{rng.choice(singles[:17])} {rng.choice(places)}" for _n in range(25)]
+    phrases = ['"jumlah penduduk"', '"indeks harga konsumen"', '"lombok timur"', '"jawa timur"',
+               '"tingkat pengangguran terbuka"', '"nilai tukar petani"', '"produk domestik"', '"rumah sakit"',
+               '"human development index"', '"motor vehicles"', '"hotel room"', '"monthly inflation"',
+               '"kelompok umur"', '"data mikro"', '"nusa tenggara barat"']
+    prefixes = ["pendud*", "infla*", "miskin*", "pengang*", "sekol*", "keseh*", "ekspo*", "popul*", "touris*",
+                "kendara*", "petan*", "pariwis*", "lombo*", "surab*", "jakar*"]
+    texts = list(dict.fromkeys(singles + pairs + phrases + prefixes))
+    province_codes = sorted({c[:2] for c, _n in regions()})
+    mix = []
+    for text in texts:
+        mix.append((text, {}))
+    for text in texts:
+        choice = rng.randrange(4)
+        if choice == 0:
+            mix.append((text, {"kinds": (rng.choice(("table", "publication", "microdata", "map")),)}))
+        elif choice == 1:
+            mix.append((text, {"region": rng.choice(province_codes)}))
+        elif choice == 2:
+            low = rng.randint(2000, 2020)
+            mix.append((text, {"year_from": low, "year_to": low + rng.randint(0, 6)}))
+        else:
+            mix.append((text, {"access": (rng.choice(("free", "paid")),)}))
+    return list(dict.fromkeys((t, tuple(sorted(f.items()))) for t, f in mix))
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
+
+
+def directory_size(path: str) -> int:
+    return sum(os.path.getsize(os.path.join(base, name)) for base, _dirs, names in os.walk(path) for name in names)
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_backend(search, mix) -> list[float]:
+    """Warm up once, then time every query (milliseconds)."""
+    from search_index.backend import Filters, SearchRequest
+    from search_index.query import parse
+
+    requests = [SearchRequest(query=parse(text), filters=Filters(**dict(filters)), per_page=20)
+                for text, filters in mix]
+    for request in requests:
+        search(request)
+    timings = []
+    for request in requests:
+        started = time.perf_counter()
+        result = search(request)
+        timings.append((time.perf_counter() - started) * 1000)
+        assert result.facets is not None
+    return timings
+
+
+def bench_whoosh(count: int, mix, workdir: str) -> dict:
+    from search_index.whoosh_backend import WhooshBackend
+
+    backend = WhooshBackend(os.path.join(workdir, "whoosh"))
+    started = time.perf_counter()
+    backend.rebuild(documents(count))
+    build = time.perf_counter() - started
+    size = directory_size(backend.directory)
+    started = time.perf_counter()
+    backend._current()  # open the searcher: the first search of a new index generation
+    first_open = time.perf_counter() - started
+    timings = run_backend(backend.search, mix)
+    return {"build_s": build, "size_mb": size / 2**20, "timings": timings, "open_s": first_open}
+
+
+def bench_postgresql(count: int, mix, server_url: str) -> dict:
+    import sqlalchemy as sa
+
+    from search_index.models import search_document, search_vocabulary
+    from search_index.postgres_backend import PostgresBackend
+
+    server = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"statdesk_bench_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine = sa.create_engine(server.rsplit("/", 1)[0] + "/" + name)
+    try:
+        search_document.create(engine)
+        search_vocabulary.create(engine)
+        backend = PostgresBackend(engine)
+        started = time.perf_counter()
+        backend.rebuild(documents(count))
+        build = time.perf_counter() - started
+        with engine.begin() as connection:
+            connection.execute(sa.text("ANALYZE search_document"))
+            size = connection.scalar(sa.text("SELECT pg_total_relation_size('search_document') + "
+                                             "pg_total_relation_size('search_vocabulary')"))
+        timings = run_backend(backend.search, mix)
+    finally:
+        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+    return {"build_s": build, "size_mb": size / 2**20, "timings": timings}
+
+
+class Fts5:
+    """A straightforward SQLite FTS5 index of the same stemmed terms, the floor to compare with."""
+
+    def __init__(self, path: str):
+        self.db = sqlite3.connect(path)
+        self.db.executescript("""
+            CREATE VIRTUAL TABLE terms USING fts5(title, keywords, abstract, words, tokenize='unicode61');
+            CREATE TABLE doc (rowid INTEGER PRIMARY KEY, kind TEXT, access TEXT, year INTEGER, price INTEGER,
+                              subject TEXT, subject_root TEXT, region TEXT, province TEXT, released INTEGER,
+                              title_id TEXT, abstract_id TEXT);
+            CREATE INDEX doc_kind ON doc(kind); CREATE INDEX doc_province ON doc(province);
+            CREATE INDEX doc_year ON doc(year);
+        """)
+
+    @staticmethod
+    def _terms(text: str) -> str:
+        from search_index import analysis
+
+        return " ".join(["i" + t for t in analysis.terms(text, "id")] + ["e" + t for t in analysis.terms(text, "en")])
+
+    def build(self, docs) -> None:
+        from search_index import analysis
+
+        rows, facts = [], []
+        for n, d in enumerate(docs, 1):
+            rows.append((n, self._terms(d.title_id + " " + d.title_en), self._terms(" ".join(d.keywords)),
+                         self._terms(d.abstract_id + " " + d.abstract_en),
+                         " ".join(analysis.words(d.title_id + " " + d.title_en))))
+            facts.append((n, d.kind, d.access, d.year, d.price, d.subject, d.subject_path[0], d.region,
+                          d.region_path[0], int(d.released_at.timestamp()), d.title_id, d.abstract_id))
+        self.db.executemany("INSERT INTO terms(rowid, title, keywords, abstract, words) VALUES (?,?,?,?,?)", rows)
+        self.db.executemany("INSERT INTO doc VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", facts)
+        self.db.commit()
+
+    @staticmethod
+    def match(query) -> str | None:
+        from search_index import analysis
+        from search_index.query import Phrase, Prefix, Word
+
+        def element(e) -> str:
+            if isinstance(e, Prefix):
+                return f'words:"{e.text}" *'
+            words = (e.text,) if isinstance(e, Word) else e.words
+            stems_id = " ".join("i" + analysis.stem(w, "id") for w in words)
+            stems_en = " ".join("e" + analysis.stem(w, "en") for w in words)
+            if isinstance(e, Phrase):
+                return f'("{stems_id}" OR "{stems_en}")'
+            return f'("{stems_id}" OR "{stems_en}")'
+
+        if query.empty:
+            return None
+        parts = ["(" + " OR ".join(element(e) for e in group) + ")" for group in query.required]
+        text = " AND ".join(parts)
+        for e in query.excluded:
+            text += " NOT " + element(e)
+        return text
+
+    def search(self, request):
+        from search_index import highlight
+
+        f = request.filters
+        where, params = ["1=1"], []
+        match = self.match(request.query)
+        if match:
+            where.append("doc.rowid IN (SELECT rowid FROM terms WHERE terms MATCH ?)")
+            params.append(match)
+        if f.kinds:
+            where.append(f"kind IN ({','.join('?' * len(f.kinds))})")
+            params += list(f.kinds)
+        if f.access:
+            where.append(f"access IN ({','.join('?' * len(f.access))})")
+            params += list(f.access)
+        if f.region:
+            where.append("(province = ? OR region = ?)")
+            params += [f.region, f.region]
+        if f.year_from is not None:
+            where.append("year >= ?")
+            params.append(f.year_from)
+        if f.year_to is not None:
+            where.append("year <= ?")
+            params.append(f.year_to)
+        clause = " AND ".join(where)
+        total = self.db.execute(f"SELECT count(*) FROM doc WHERE {clause}", params).fetchone()[0]  # noqa: S608
+        facets = {}
+        for facet, columns in (("kind", ["kind"]), ("access", ["access"]), ("year", ["year"]),
+                               ("subject", ["subject", "subject_root"]), ("region", ["region", "province"])):
+            counts: Counter = Counter()
+            for column in columns:
+                counts.update(dict(self.db.execute(
+                    f"SELECT {column}, count(*) FROM doc WHERE {clause} GROUP BY {column}", params)))  # noqa: S608
+            facets[facet] = counts.most_common()
+        if match:
+            rows = self.db.execute(
+                f"SELECT doc.title_id, doc.abstract_id FROM terms JOIN doc ON doc.rowid = terms.rowid "  # noqa: S608
+                f"WHERE terms MATCH ? AND {clause} ORDER BY bm25(terms, 4.0, 2.0, 1.0, 0.0) LIMIT 20",
+                [match, *params]).fetchall()
+        else:
+            rows = self.db.execute(f"SELECT title_id, abstract_id FROM doc WHERE {clause} "  # noqa: S608
+                                   "ORDER BY released DESC LIMIT 20", params).fetchall()
+        matcher = highlight.Matcher.for_query(request.query)
+        snippets = [highlight.snippet(abstract, matcher, "id") for _title, abstract in rows]
+        return type("Result", (), {"total": total, "facets": facets, "hits": snippets})
+
+
+def bench_fts5(count: int, mix, workdir: str) -> dict:
+    index = Fts5(os.path.join(workdir, "fts5.db"))
+    started = time.perf_counter()
+    index.build(documents(count))
+    build = time.perf_counter() - started
+    size = os.path.getsize(os.path.join(workdir, "fts5.db"))
+    timings = run_backend(index.search, mix)
+    return {"build_s": build, "size_mb": size / 2**20, "timings": timings}
+
+
+def report(count: int, mix, figures: dict[str, dict], notes: list[str]) -> str:
+    floor = figures.get("fts5")
+    lines = ["## Search", "",
+             f"`benchmarks/search.py --docs {count}` on this machine (2 cores): {count:,} generated catalog "
+             f"documents, {len(mix)} distinct queries (single words, two words, phrases, prefixes, each with and "
+             "without a kind, province, year-range or access filter), each asking for the first page of 20 with "
+             "the total, five facets and highlighted snippets; timed after one warm-up pass.", "",
+             "| backend | build (s) | index size (MB) | p50 (ms) | p95 (ms) | p99 (ms) | p50 / FTS5 | p95 / FTS5 |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
+    for name, data in figures.items():
+        t = data["timings"]
+        p50, p95, p99 = percentile(t, .5), percentile(t, .95), percentile(t, .99)
+        data.update(p50=p50, p95=p95, p99=p99)
+        ratio50 = f"{p50 / percentile(floor['timings'], .5):.1f}x" if floor else "-"
+        ratio95 = f"{p95 / percentile(floor['timings'], .95):.1f}x" if floor else "-"
+        lines.append(f"| {name} | {data['build_s']:.1f} | {data['size_mb']:.1f} | {p50:.1f} | {p95:.1f} | "
+                     f"{p99:.1f} | {ratio50} | {ratio95} |")
+    lines.append("")
+    if "whoosh" in figures:
+        w = figures["whoosh"]
+        met = [("p50", w["p50"], TARGET_P50_MS, "ms"), ("p95", w["p95"], TARGET_P95_MS, "ms"),
+               ("rebuild", w["build_s"], TARGET_BUILD_S, "s")]
+        lines.append("Targets for Whoosh at 100,000 documents: " + "; ".join(
+            f"{label} {value:.1f} {unit} (target <= {target} {unit}: {'met' if value <= target else 'NOT met'})"
+            for label, value, target, unit in met) + ".")
+        lines.append("")
+    lines += [f"- {note}" for note in notes]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--backends", default="whoosh,postgresql,fts5")
+    parser.add_argument("--postgres-url", default=os.environ.get("STATDESK_TEST_POSTGRES_URL",
+                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    args = parser.parse_args()
+    mix = queries()
+    print(f"{args.docs:,} documents, {len(mix)} distinct queries")
+    workdir = tempfile.mkdtemp(prefix="statdesk-search-bench-")
+    figures, notes = {}, []
+    try:
+        for name in args.backends.split(","):
+            print(f"{name}: building ...", flush=True)
+            if name == "whoosh":
+                figures[name] = bench_whoosh(args.docs, mix, workdir)
+                notes.append(f"Whoosh opens a new index generation's searcher and bitsets once "
+                             f"({figures[name]['open_s']:.1f} s here); every later search reuses them.")
+            elif name == "postgresql":
+                figures[name] = bench_postgresql(args.docs, mix, args.postgres_url)
+            elif name == "fts5":
+                figures[name] = bench_fts5(args.docs, mix, workdir)
+            else:
+                raise SystemExit(f"unknown backend {name}")
+            t = figures[name]["timings"]
+            print(f"{name}: build {figures[name]['build_s']:.1f} s, {figures[name]['size_mb']:.1f} MB, "
+                  f"p50 {percentile(t, .5):.1f} ms, p95 {percentile(t, .95):.1f} ms, p99 {percentile(t, .99):.1f} ms,"
+                  f" peak RSS so far {peak_mb():.0f} MB", flush=True)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+    notes.append(f"Peak resident memory of the whole run: {peak_mb():.0f} MB.")
+    text = report(args.docs, mix, figures, notes)
+    print(text)
+    if not args.no_write:
+        write_section("Search", text)
+
+
+if __name__ == "__main__":
+    main()
