@@ -140,7 +140,7 @@ class _Generation:
         self.searcher = searcher
         self.reader = searcher.reader()
         self.lock = threading.Lock()
-        self.terms: dict[tuple[str, str], int] = {}
+        self.terms: dict[tuple, int] = {}
         self.facets: dict[str, dict[str, int]] = {}
         live = self.reader.all_doc_ids()
         self.all = _bitset(live)
@@ -156,6 +156,16 @@ class _Generation:
             with self.lock:
                 if len(self.terms) > 50_000:
                     self.terms.clear()
+                self.terms[key] = found
+        return found
+
+    def phrase(self, element, whoosh_query: Callable) -> int:
+        """Documents where the words of ``element`` stand next to each other in one field (cached)."""
+        key = ("phrase", element)
+        found = self.terms.get(key)
+        if found is None:
+            found = _bitset(whoosh_query().docs(self.searcher)) & self.all
+            with self.lock:
                 self.terms[key] = found
         return found
 
@@ -392,21 +402,27 @@ class WhooshBackend:
             bits &= any_of("price", [p for p in generation.facet("price") if p.isdigit() and int(p) <= f.max_price])
         return bits
 
-    def _element_bits(self, generation: _Generation, element) -> int:
-        if isinstance(element, Prefix):
-            return reduce(lambda acc, word: acc | generation.term("words", word),
-                          self._expand(generation, element.text), 0)
+    def _element_fields(self, generation: _Generation, element) -> tuple[int, int, int]:
+        """The documents ``element`` matches in their titles, keywords and abstracts (either language)."""
+        if isinstance(element, Prefix):  # written words, not stems: counts as an abstract match
+            words = reduce(lambda acc, word: acc | generation.term("words", word),
+                           self._expand(generation, element.text), 0)
+            return 0, 0, words
         words = (element.text,) if isinstance(element, Word) else element.words
-        bits = 0
+        found = [0, 0, 0]
         for language, names in LANGUAGE_FIELDS.items():
             stems = [analysis.stem(word, language) for word in words]
-            for name in names:
-                bits |= reduce(lambda acc, stem, n=name: acc & generation.term(n, stem), stems, generation.all)
-        if isinstance(element, Phrase) and bits:  # the words are all there; now ask Whoosh for adjacency
-            allowed = _Bits(bits)
-            bits = _bitset(self._whoosh(element).docs(generation.searcher)) if allowed else 0
-            bits &= int.from_bytes(allowed.data, "little")
-        return bits
+            for slot, name in enumerate(names):
+                found[slot] |= reduce(lambda acc, stem, n=name: acc & generation.term(n, stem), stems,
+                                      generation.all)
+        if isinstance(element, Phrase) and any(found):  # the words are all there; Whoosh checks adjacency
+            adjacent = generation.phrase(element, lambda: self._whoosh(element))
+            found = [bits & adjacent for bits in found]
+        return found[0], found[1], found[2]
+
+    def _element_bits(self, generation: _Generation, element) -> int:
+        title, keywords, abstract = self._element_fields(generation, element)
+        return title | keywords | abstract
 
     @staticmethod
     def _expand(generation: _Generation, prefix: str, limit: int = 500) -> list[str]:
@@ -454,26 +470,52 @@ class WhooshBackend:
                 alternatives.append(wq.Term(name, stems[0]) if len(stems) == 1 else wq.Phrase(name, stems))
         return wq.Or(alternatives)
 
+    def _tiers(self, generation: _Generation, query: Query, bits: int) -> list[tuple[int, int]]:
+        """The hits grouped by score, best first: a group scores 4 for a title match, 2 for keywords and 1 for
+        the abstract (summed); the score of a document is the sum over the query's groups."""
+        scores = {0: bits}
+        for group in query.required:
+            title = keywords = abstract = 0
+            for element in group:
+                t, k, a = self._element_fields(generation, element)
+                title, keywords, abstract = title | t, keywords | k, abstract | a
+            combined: dict[int, int] = {}
+            for points in range(8):
+                part = (title if points & 4 else ~title) & (keywords if points & 2 else ~keywords) & \
+                    (abstract if points & 1 else ~abstract)
+                for score, members in scores.items():
+                    hit = members & part
+                    if hit:
+                        combined[score + points] = combined.get(score + points, 0) | hit
+            scores = combined
+        return sorted(scores.items(), reverse=True)
+
     def _page(self, generation: _Generation, request: SearchRequest, bits: int, start: int) -> list[Hit]:
-        searcher = generation.searcher
+        """One page of hits.  Relevance is ranked by score tiers from the bitsets (no per-document scoring);
+        within a tier the most recently indexed document comes first (a rebuild indexes in the sources' order:
+        the catalog's oldest items first)."""
         limit = start + request.per_page
-        allowed = _Bits(bits)
         sort = request.sort
         if request.query.empty and sort == "relevance":
             sort = "newest"
-        if sort == "relevance":
-            scoring = wq.Or([self._whoosh(e) for group in request.query.required for e in group])
-            results = searcher.search(scoring, filter=allowed, limit=limit)
-        else:
-            field = {"newest": "released", "title": f"sort_title_{request.language}"}[sort]
-            results = searcher.search(wq.Every(), filter=allowed, limit=limit, sortedby=field,
-                                      reverse=(sort == "newest"))
         matcher = highlight.Matcher.for_query(request.query)
-        scored = sort == "relevance"
-        return [hit_for(decode(results[i]["document"]), results[i].score if scored else 0.0, matcher,
-                          request.language)
+        searcher = generation.searcher
+        if sort == "relevance":
+            chosen: list[tuple[int, int]] = []
+            for score, members in self._tiers(generation, request.query, bits):
+                while members and len(chosen) < limit:
+                    docnum = members.bit_length() - 1
+                    chosen.append((docnum, score))
+                    members ^= 1 << docnum
+                if len(chosen) >= limit:
+                    break
+            return [hit_for(decode(searcher.stored_fields(docnum)["document"]), score, matcher, request.language)
+                    for docnum, score in chosen[start:limit]]
+        field = {"newest": "released", "title": f"sort_title_{request.language}"}[sort]
+        results = searcher.search(wq.Every(), filter=_Bits(bits), limit=limit, sortedby=field,
+                                  reverse=(sort == "newest"))
+        return [hit_for(decode(results[i]["document"]), 0.0, matcher, request.language)
                 for i in range(start, min(limit, results.scored_length()))]
-
 
 class _Vocabulary:
     def __init__(self, generation: _Generation):
