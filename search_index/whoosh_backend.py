@@ -37,6 +37,7 @@ from search_index.documents import SearchDocument, decode, encode, fingerprint
 from search_index.query import Phrase, Prefix, Query, Word, unparse
 
 READ_ATTEMPTS = 5
+REBUILD_PROCESSES = min(4, os.cpu_count() or 1)  # analysis is pure Python: one writer process per core
 WRITE_TIMEOUT = 120.0  # seconds a writer waits for another process's write lock
 BATCH = 2_000
 LANGUAGE_FIELDS = {"id": ("title_id", "keywords_id", "abstract_id"), "en": ("title_en", "keywords_en", "abstract_en")}
@@ -272,7 +273,8 @@ class WhooshBackend:
         started_at = os.path.getsize(log) if os.path.exists(log) else 0
         name, ix = self._new_generation()
         written = 0
-        writer = ix.writer(limitmb=256)
+        procs = REBUILD_PROCESSES
+        writer = ix.writer(procs=procs, limitmb=256, multisegment=True) if procs > 1 else ix.writer(limitmb=256)
         try:
             for batch in chunked(documents, BATCH):
                 for document in batch:
@@ -284,7 +286,7 @@ class WhooshBackend:
             writer.cancel()
             shutil.rmtree(os.path.join(self.directory, name), ignore_errors=True)
             raise
-        writer.commit(optimize=True)
+        writer.commit()
         with self._writers_lock():  # replay what live writers changed meanwhile, then swap
             self._replay(ix, started_at)
             previous = self._current_name()
