@@ -359,8 +359,8 @@ def report(count: int, mix, figures: dict[str, dict], notes: list[str]) -> str:
         t = data["timings"]
         p50, p95, p99 = percentile(t, .5), percentile(t, .95), percentile(t, .99)
         data.update(p50=p50, p95=p95, p99=p99)
-        ratio50 = f"{p50 / percentile(floor['timings'], .5):.1f}x" if floor else "-"
-        ratio95 = f"{p95 / percentile(floor['timings'], .95):.1f}x" if floor else "-"
+        ratio50 = f"{p50 / percentile(floor['timings'], .5):.2f}x" if floor else "-"
+        ratio95 = f"{p95 / percentile(floor['timings'], .95):.2f}x" if floor else "-"
         lines.append(f"| {name} | {data['build_s']:.1f} | {data['size_mb']:.1f} | {p50:.1f} | {p95:.1f} | "
                      f"{p99:.1f} | {ratio50} | {ratio95} |")
     lines.append("")
