@@ -30,3 +30,17 @@ def links_for(roles: set[str]) -> list[NavLink]:
     for link in sorted((link for link in links if link.role in roles), key=lambda link: (link.order, link.endpoint)):
         chosen.setdefault(link.endpoint, link)
     return list(chosen.values())
+
+
+def register_page_script(app, endpoint: str, static_endpoint: str, filename: str) -> None:
+    """Load ``url_for(static_endpoint, filename=filename)`` on the page of ``endpoint``.
+
+    How an upper package enhances a lower package's page (the helpdesk suggests FAQ
+    entries on the consultation form) without the lower package knowing it.
+    """
+    app.extensions.setdefault("statdesk_page_scripts", {}).setdefault(endpoint, []).append(
+        (static_endpoint, filename))
+
+
+def page_scripts(endpoint: str | None) -> list[tuple[str, str]]:
+    return list(current_app.extensions.get("statdesk_page_scripts", {}).get(endpoint or "", []))

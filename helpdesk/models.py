@@ -55,3 +55,28 @@ class ForumSubscription(db.Model):
                                            primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
                                          primary_key=True)
+
+
+class FaqEntry(TimestampMixin, db.Model):
+    """A public question and answer, edited by staff from a forum answer or a resolved request."""
+
+    __tablename__ = "helpdesk_faq"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category: Mapped[str] = mapped_column(sa.String(20), nullable=False, index=True)
+    question_id: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    question_en: Mapped[str] = mapped_column(sa.String(300), nullable=False, default="")
+    answer_id: Mapped[str] = mapped_column(sa.Text, nullable=False)  # Markdown
+    answer_en: Mapped[str] = mapped_column(sa.Text, nullable=False, default="")
+    published: Mapped[bool] = mapped_column(default=False, nullable=False, index=True)
+    thread_id: Mapped[int | None] = mapped_column(sa.ForeignKey("helpdesk_thread.id", ondelete="SET NULL"))
+    ticket_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultation_ticket.id", ondelete="SET NULL"))
+    promoted_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), nullable=False)
+
+    promoted_by: Mapped[User] = relationship(lazy="joined")
+
+    def question(self, locale: str) -> str:
+        return (self.question_en if locale == "en" else self.question_id) or self.question_id or self.question_en
+
+    def answer(self, locale: str) -> str:
+        return (self.answer_en if locale == "en" else self.answer_id) or self.answer_id or self.answer_en

@@ -6,11 +6,22 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from core.navigation import NavLink, register_link
+    from core.navigation import NavLink, register_link, register_page_script
+    from helpdesk import faq
+    from helpdesk.faq_views import public, staff
     from helpdesk.markup import render_markdown
     from helpdesk.views import bp
+    from search_index.documents import register_labels, register_source
 
     app.register_blueprint(bp)
+    app.register_blueprint(public)
+    app.register_blueprint(staff)
+    register_source(app, faq.source())
+    register_labels(app, "kind", lambda value, locale: str(_l("FAQ")) if value == "faq" else "")
+    register_page_script(app, "consultation.new", "faq.static", "faq-suggest.js")
+    for role in faq.EDITORS:
+        register_link(app, NavLink(role, _l("FAQ entries"), "faq_staff.manage",
+                                   _l("Promote answers to the public FAQ and edit them"), order=41))
     app.add_template_filter(render_markdown, "forum_markdown")
     app.context_processor(_request_hooks)
     register_link(app, NavLink("operator", _l("Console"), "helpdesk.console",
