@@ -10,15 +10,21 @@ def init_app(app) -> None:
     from helpdesk import faq
     from helpdesk.faq_views import public, staff
     from helpdesk.markup import render_markdown
+    from helpdesk.report_views import bp as reports_bp
     from helpdesk.views import bp
     from search_index.documents import register_labels, register_source
 
     app.register_blueprint(bp)
     app.register_blueprint(public)
     app.register_blueprint(staff)
+    app.register_blueprint(reports_bp)
     register_source(app, faq.source())
     register_labels(app, "kind", lambda value, locale: str(_l("FAQ")) if value == "faq" else "")
     register_page_script(app, "consultation.new", "faq.static", "faq-suggest.js")
+    for role in ("supervisor", "admin"):
+        register_link(app, NavLink(role, _l("Service reports"), "helpdesk_reports.index",
+                                   _l("SLA compliance, backlog, response times and the satisfaction index"),
+                                   order=42))
     for role in faq.EDITORS:
         register_link(app, NavLink(role, _l("FAQ entries"), "faq_staff.manage",
                                    _l("Promote answers to the public FAQ and edit them"), order=41))

@@ -1,0 +1,89 @@
+"""``/helpdesk/reports``: the supervisors' reports as pages with SVG charts, and each table as CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import lazy_gettext as _l
+
+from core.errors import UserFacingError
+from core.permissions import roles_required
+from helpdesk import reports
+
+bp = Blueprint("helpdesk_reports", __name__, template_folder="templates", url_prefix="/helpdesk/reports")
+ROLES = ("supervisor", "admin")
+LONGEST = timedelta(days=3 * 366)
+REPORTS = ("sla", "backlog", "times", "ikm")
+
+
+def _date(name: str) -> date | None:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise UserFacingError(_l("Give dates as YYYY-MM-DD.")) from None
+
+
+def period() -> reports.Period:
+    default = reports.Period.default()
+    first, last = _date("from") or default.first, _date("to") or default.last
+    if first > last:
+        raise UserFacingError(_l("The first day must not come after the last day."))
+    if last - first > LONGEST:
+        raise UserFacingError(_l("Choose a period of at most three years."))
+    return reports.Period(first, last)
+
+
+@bp.get("/")
+@roles_required(*ROLES)
+def index():
+    chosen = period()
+    by_kind, by_operator = reports.times(chosen)
+    sla, backlog, ikm = reports.sla(chosen), reports.backlog(), reports.ikm(chosen)
+    open_counts = [(kind, sum(row.values())) for kind, row in backlog.items()]
+    charts = {"sla": [(r.kind, r.resolution_share) for r in sla], "ikm": [(r.month, r.index) for r in ikm],
+              "backlog": open_counts, "backlog_top": max([1, *(n for _kind, n in open_counts)])}
+    return render_template("helpdesk/reports.html", period=chosen, sla=sla, backlog=backlog, by_kind=by_kind,
+                           by_operator=by_operator, ikm=ikm, charts=charts,
+                           elements=[str(e) for e in reports.ELEMENT_NAMES],
+                           ages=[label for _limit, label in reports.AGES])
+
+
+def _rows(name: str, chosen: reports.Period) -> list[list]:
+    if name == "sla":
+        return [["kind", "requests", "response_met", "response_missed", "response_met_percent", "resolution_met",
+                 "resolution_missed", "resolution_met_percent"]] + [
+            [r.kind, r.requests, r.response_met, r.response_missed, r.response_share, r.resolution_met,
+             r.resolution_missed, r.resolution_share] for r in reports.sla(chosen)]
+    if name == "backlog":
+        ages = [label for _limit, label in reports.AGES]
+        return [["kind", *ages]] + [[kind, *(row[a] for a in ages)] for kind, row in reports.backlog().items()]
+    if name == "times":
+        by_kind, by_operator = reports.times(chosen)
+        header = ["group_by", "group", "requests", "first_response_median_hours", "first_response_mean_hours",
+                  "resolution_median_hours", "resolution_mean_hours"]
+        return [header] + [[label, r.group, r.requests, r.response_median, r.response_mean, r.resolution_median,
+                            r.resolution_mean] for label, rows in (("kind", by_kind), ("operator", by_operator))
+                           for r in rows]
+    return [["month", "respondents", "ikm", "grade", *(f"nrr_{c}" for c in reports.SCORE_COLUMNS)]] + [
+        [r.month, r.respondents, r.index, r.grade, *r.nrr] for r in reports.ikm(chosen)]
+
+
+@bp.get("/<name>.csv")
+@roles_required(*ROLES)
+def download(name: str):
+    if name not in REPORTS:
+        abort(404)
+    chosen = period()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    for row in _rows(name, chosen):
+        writer.writerow(["" if value is None else value for value in row])
+    filename = f"{name}-{chosen.first.isoformat()}-{chosen.last.isoformat()}.csv"
+    return Response(buffer.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

@@ -1,0 +1,176 @@
+"""Supervisor reports over consultations and complaints: SLA compliance, backlog, response and resolution
+times, and the satisfaction index (IKM) by month and element.
+
+A period is a range of local dates (the office time zone), inclusive; requests
+count in the period they were submitted in, ratings in the period they were
+given in.  Times are plain elapsed hours (not working hours), so they read the
+same to a consumer; the SLA deadlines themselves are working time and come from
+``consultation.sla`` as stored on each request.  The backlog is the open
+requests now, whatever the period.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+import sqlalchemy as sa
+
+from consultation.ikm import ELEMENTS, compute
+from consultation.models import SCORE_COLUMNS, Rating, RequestKind, Status, Ticket
+from core import clock
+from core.extensions import db
+from core.timefmt import local_zone, to_local
+
+OPEN = (Status.SUBMITTED, Status.ASSIGNED, Status.ANSWERED, Status.WAITING, Status.REOPENED)
+AGES = ((timedelta(days=1), "< 1 d"), (timedelta(days=3), "1-3 d"), (timedelta(days=7), "3-7 d"),
+        (None, "> 7 d"))
+
+
+@dataclass(frozen=True)
+class Period:
+    first: date
+    last: date
+
+    @property
+    def since(self) -> datetime:
+        return datetime.combine(self.first, time(), local_zone())
+
+    @property
+    def until(self) -> datetime:
+        return datetime.combine(self.last + timedelta(days=1), time(), local_zone())
+
+    @classmethod
+    def default(cls) -> Period:
+        today = to_local(clock.now()).date()
+        start = (today.replace(day=1) - timedelta(days=62)).replace(day=1)
+        return cls(start, today)
+
+
+def _tickets(period: Period) -> list[Ticket]:
+    return list(db.session.scalars(sa.select(Ticket).where(
+        Ticket.number.isnot(None), Ticket.submitted_at >= period.since, Ticket.submitted_at < period.until)
+        .order_by(Ticket.id)))
+
+
+def _met(done: datetime | None, due: datetime | None, now: datetime) -> bool | None:
+    """Whether a clock was kept: None while it still runs (or has no deadline)."""
+    if due is None:
+        return None
+    if done is not None:
+        return done <= due
+    return False if now > due else None
+
+
+@dataclass(frozen=True)
+class SlaRow:
+    kind: str
+    requests: int
+    response_met: int
+    response_missed: int
+    resolution_met: int
+    resolution_missed: int
+
+    @staticmethod
+    def share(met: int, missed: int) -> float | None:
+        return round(100 * met / (met + missed), 1) if met + missed else None
+
+    @property
+    def response_share(self) -> float | None:
+        return self.share(self.response_met, self.response_missed)
+
+    @property
+    def resolution_share(self) -> float | None:
+        return self.share(self.resolution_met, self.resolution_missed)
+
+
+def sla(period: Period) -> list[SlaRow]:
+    now = clock.now()
+    counts: dict[str, list[int]] = {kind.value: [0, 0, 0, 0, 0] for kind in RequestKind}
+    for ticket in _tickets(period):
+        row = counts[ticket.kind.value]
+        row[0] += 1
+        for offset, kept in ((1, _met(ticket.first_response_at, ticket.response_due_at, now)),
+                             (3, _met(ticket.resolved_at, ticket.resolution_due_at, now))):
+            if kept is True:
+                row[offset] += 1
+            elif kept is False:
+                row[offset + 1] += 1
+    return [SlaRow(kind, *values) for kind, values in counts.items()]
+
+
+def backlog() -> dict[str, dict[str, int]]:
+    """Open requests now, by kind and by age since submission."""
+    now = clock.now()
+    table = {kind.value: {label: 0 for _limit, label in AGES} for kind in RequestKind}
+    for kind, submitted in db.session.execute(sa.select(Ticket.kind, Ticket.submitted_at).where(
+            Ticket.number.isnot(None), Ticket.status.in_(OPEN))):
+        age = now - submitted
+        label = next(label for limit, label in AGES if limit is None or age < limit)
+        table[kind.value][label] += 1
+    return table
+
+
+@dataclass(frozen=True)
+class TimeRow:
+    group: str  # a kind, or an operator's name
+    requests: int
+    response_median: float | None  # hours
+    response_mean: float | None
+    resolution_median: float | None
+    resolution_mean: float | None
+
+
+def _hours(values: list[float]) -> tuple[float | None, float | None]:
+    if not values:
+        return None, None
+    return round(statistics.median(values), 2), round(statistics.fmean(values), 2)
+
+
+def times(period: Period) -> tuple[list[TimeRow], list[TimeRow]]:
+    """First-response and resolution hours by kind and by operator."""
+    by_kind: dict[str, list[Ticket]] = defaultdict(list)
+    by_operator: dict[str, list[Ticket]] = defaultdict(list)
+    for ticket in _tickets(period):
+        by_kind[ticket.kind.value].append(ticket)
+        if ticket.assignee is not None:
+            by_operator[ticket.assignee.full_name or ticket.assignee.email].append(ticket)
+
+    def rows(groups: dict[str, list[Ticket]]) -> list[TimeRow]:
+        found = []
+        for group, tickets in sorted(groups.items()):
+            response = [(t.first_response_at - t.submitted_at).total_seconds() / 3600 for t in tickets
+                        if t.first_response_at]
+            resolution = [(t.resolved_at - t.submitted_at).total_seconds() / 3600 for t in tickets if t.resolved_at]
+            found.append(TimeRow(group, len(tickets), *_hours(response), *_hours(resolution)))
+        return found
+
+    return rows(by_kind), rows(by_operator)
+
+
+@dataclass(frozen=True)
+class IkmRow:
+    month: str  # YYYY-MM, local time
+    respondents: int
+    index: float
+    grade: str
+    nrr: tuple[float, ...]
+
+
+def ikm(period: Period) -> list[IkmRow]:
+    """The satisfaction index of the ratings given in each month of the period."""
+    months: dict[str, list[tuple[int, ...]]] = defaultdict(list)
+    query = sa.select(Rating.created_at, *(getattr(Rating, c) for c in SCORE_COLUMNS)).where(
+        Rating.created_at >= period.since, Rating.created_at < period.until)
+    for created_at, *scores in db.session.execute(query):
+        months[to_local(created_at).strftime("%Y-%m")].append(tuple(scores))
+    found = []
+    for month, responses in sorted(months.items()):
+        index = compute(responses)
+        found.append(IkmRow(month, index.respondents, index.index, index.grade, tuple(round(v, 2) for v in index.nrr)))
+    return found
+
+
+ELEMENT_NAMES = ELEMENTS
