@@ -6,11 +6,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from consultation.models import Ticket
 from consultation.states import OPEN
+from core.errors import UserFacingError
 from core.extensions import db
 from orders.models import FulfilmentTask, TaskState
+from roster import engine
 from roster.duty import kinds_served_by
 from roster.models import WorkItem, WorkStatus
 
@@ -75,3 +78,19 @@ def team_workload(operators, now: datetime, on_duty_ids: set[int]) -> list[dict]
         .group_by(Ticket.assignee_id)).all())
     return [{"operator": op, "open": open_counts.get(op.id, 0), "overdue": overdue_counts.get(op.id, 0),
              "on_duty": op.id in on_duty_ids} for op in operators]
+
+
+def take(item_id: int, operator) -> WorkItem:
+    """An operator takes a queued item of a kind they serve; the routing log records it.
+
+    The item's row is locked first, so two operators taking the same item at once
+    cannot both get it: the second finds it already assigned.
+    """
+    item = db.session.get(WorkItem, item_id, with_for_update=True)
+    if item is None or item.kind not in kinds_served_by(operator.id):
+        raise UserFacingError(_l("No such item in your queue."), 404)
+    if item.status is not WorkStatus.QUEUED:
+        raise UserFacingError(_l("Someone has already taken this item."), 409)
+    engine.reassign(item, operator.id, operator)
+    db.session.commit()
+    return item

@@ -92,6 +92,14 @@ def console():
                            queue=console_data.unassigned_queue(current_user.id), now=now)
 
 
+@bp.post("/queue/<int:item_id>/take")
+@roles_required("operator", "supervisor")
+def take(item_id: int):
+    console_data.take(item_id, current_user._get_current_object())
+    flash(_("The item is now yours."), "success")
+    return redirect(url_for("helpdesk.console"))
+
+
 @bp.get("/team")
 @roles_required("supervisor")
 def team():

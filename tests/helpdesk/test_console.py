@@ -61,3 +61,28 @@ def test_console_sends_anonymous_to_login(client):
     for url in ("/helpdesk/", "/helpdesk/team"):
         response = client.get(url)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_an_operator_takes_a_queued_request_once(app, client, users, login):
+    from roster.models import WorkItem, WorkStatus
+    from tests.support.roster import RosterMaker, wib
+
+    roster = RosterMaker(app, users)
+    with clock.frozen(wib(2026, 11, 22, 10)):  # a Sunday: nobody is on duty, so the request waits in the queue
+        oki_id = roster.operator(email="oki-take@example.org")
+        roster.operator(email="rina-take@example.org", shifts=((0, "08:00", "16:00", "metadata"),))
+        number = open_request(app, users.make())
+        with app.app_context():
+            item = db.session.scalar(sa.select(WorkItem).where(WorkItem.status == WorkStatus.QUEUED))
+            item_id = item.id
+        login("rina-take@example.org")  # serves metadata only: not her queue
+        assert client.post(f"/helpdesk/queue/{item_id}/take").status_code == 404
+        client.post("/logout")
+        login("oki-take@example.org")
+        assert 'class="btn btn-sm btn-outline-primary take-item"' in client.get("/helpdesk/").get_data(as_text=True)
+        assert client.post(f"/helpdesk/queue/{item_id}/take").status_code == 302
+        assert client.post(f"/helpdesk/queue/{item_id}/take").status_code == 409
+        with app.app_context():
+            assert db.session.scalar(sa.select(Ticket.assignee_id).where(Ticket.number == number)) == oki_id
+            assert db.session.get(WorkItem, item_id).status is WorkStatus.ASSIGNED
+        assert number in client.get("/helpdesk/").get_data(as_text=True)

@@ -118,3 +118,17 @@ def test_public_faq_lists_only_published_entries(app, client, accepted):
     assert f"/faq/{published}" in html and f"/faq/{draft}" not in html
     assert client.get("/faq/?lang=en").status_code == 200
     assert client.get("/faq/999999").status_code == 404
+
+
+@pytest.mark.parametrize("role", [None, "consumer", "operator", "supervisor", "admin"])
+def test_forum_content_and_drafts_never_reach_search(app, client, accepted, users, login, role):
+    draft = promote(client, accepted)  # a draft holds the accepted forum answer's text
+    client.post("/logout")
+    if role:
+        login(users.make(role) if role != "consumer" else users.make())
+    for text in ("rahasia internal", "0812", "Kecamatan Dalam Angka", "penduduk desa"):
+        page = client.get("/search", query_string={"q": text}).get_data(as_text=True)
+        assert "search-hit" not in page, (role, text)
+        assert client.get("/api/v1/search", query_string={"q": text}).get_json()["total"] == 0
+        assert client.get("/faq/suggest", query_string={"q": text}).get_json() == {"suggestions": []}
+    assert client.get(f"/faq/{draft}").status_code == 404
