@@ -181,6 +181,12 @@ def _check_production(config: dict[str, Any]) -> None:
     if config["STATDESK_ENV"] not in {"development", "production", "testing"}:
         raise ConfigurationError(
             f"STATDESK_ENV must be development, production or testing, not {config['STATDESK_ENV']!r}")
+    search = config["STATDESK_SEARCH_BACKEND"]
+    if search not in {"whoosh", "postgresql"}:
+        raise ConfigurationError(f"STATDESK_SEARCH_BACKEND must be whoosh or postgresql, not {search!r}")
+    if search == "postgresql" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        raise ConfigurationError("STATDESK_SEARCH_BACKEND=postgresql keeps the index in the database: "
+                                 "it needs a PostgreSQL DATABASE_URL")
     if config["STATDESK_ENV"] != "production":
         return
     key = config["SECRET_KEY"]

@@ -251,10 +251,10 @@ class WhooshBackend:
     def apply(self, documents: list[SearchDocument], removed: list[tuple[str, str]]) -> None:
         if not documents and not removed:
             return
-        ix = self._live_index()
+        self._live_index()  # creates the first generation when there is none yet
         with self._writers_lock():
-            name = self._current_name()
-            ix = index.open_dir(os.path.join(self.directory, name))  # a rebuild may have swapped it
+            name = self._current_name()  # read under the lock: a rebuild may have swapped generations
+            ix = index.open_dir(os.path.join(self.directory, name))
             writer = self._writer(ix)
             try:
                 for source, key in removed:

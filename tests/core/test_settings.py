@@ -43,3 +43,12 @@ def test_readme_documents_every_setting():
         readme = handle.read()
     missing = [s.env for s in SETTINGS if f"`{s.env}`" not in readme]
     assert missing == []
+
+
+def test_the_search_backend_is_checked_at_start():
+    with pytest.raises(ConfigurationError, match="STATDESK_SEARCH_BACKEND"):
+        load_settings({"STATDESK_SEARCH_BACKEND": "elastic"})
+    with pytest.raises(ConfigurationError, match="PostgreSQL DATABASE_URL"):
+        load_settings({"STATDESK_SEARCH_BACKEND": "postgresql"})
+    assert load_settings({"STATDESK_SEARCH_BACKEND": "postgresql",
+                          "DATABASE_URL": "postgresql://db/statdesk"})["STATDESK_SEARCH_BACKEND"] == "postgresql"

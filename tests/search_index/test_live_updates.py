@@ -172,3 +172,22 @@ def test_two_processes_writing_at_once_lose_nothing(search_backend, backend, dat
     assert errors == []
     assert search_backend.keys() == {("catalog", f"{p}-{n}") for p in ("a", "b") for n in range(count)}
     assert search_backend.search(SearchRequest(query=parse("penduduk"))).total == 2 * count
+
+
+def test_the_postgresql_backend_serves_the_site(app_config, backend, frozen):
+    if backend != "postgresql":
+        pytest.skip("the PostgreSQL search backend runs on the PostgreSQL pass")
+    from app import create_app
+
+    site = create_app(dict(app_config, STATDESK_SEARCH_BACKEND="postgresql"))
+    maker = ItemMaker(site)
+    wanted = maker.make(title="Statistik Perumahan Lombok Timur")
+    maker.make(title="Statistik Perumahan rancangan", status="draft")
+    with site.app_context():
+        from search_index.postgres_backend import PostgresBackend
+
+        assert isinstance(service.backend(), PostgresBackend)
+    assert site.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
+    body = site.test_client().get("/api/v1/search?q=perumahan").get_json()
+    assert [hit["key"] for hit in body["hits"]] == [str(wanted)] and body["facets"]["region"]
+    assert site.test_cli_runner().invoke(args=["search", "verify"]).exit_code == 0
