@@ -28,6 +28,18 @@ def frozen():
         yield NOW
 
 
+@pytest.fixture(params=["whoosh", "postgresql"])
+def site(request, app, app_config, backend):
+    """The application with each search backend (PostgreSQL's on the PostgreSQL pass)."""
+    if request.param == "whoosh":
+        return app
+    if backend != "postgresql":
+        pytest.skip("the PostgreSQL search backend runs on the PostgreSQL pass")
+    from app import create_app
+
+    return create_app(dict(app_config, STATDESK_SEARCH_BACKEND="postgresql"))
+
+
 @pytest.fixture
 def admin(users):
     return users.make("admin")
@@ -51,27 +63,27 @@ def data(title: str, **extra) -> ItemData:
                     unit="Direktorat Statistik Kependudukan", **extra)
 
 
-def test_create_release_update_and_withdraw_reach_the_index_after_commit(app, users, admin, frozen):
-    item_id = act(app, users, admin, services.create_item, data("Penduduk Lombok Timur menurut Desa"))
-    assert found(app, "desa") == []  # a draft is not public
-    act(app, users, admin, services.schedule_release, item_id, NOW + timedelta(days=2))
-    assert found(app, "desa") == []  # nor is a scheduled item
-    with clock.frozen(NOW + timedelta(days=3)), app.app_context():
+def test_create_release_update_and_withdraw_reach_the_index_after_commit(site, users, admin, frozen):
+    item_id = act(site, users, admin, services.create_item, data("Penduduk Lombok Timur menurut Desa"))
+    assert found(site, "desa") == []  # a draft is not public
+    act(site, users, admin, services.schedule_release, item_id, NOW + timedelta(days=2))
+    assert found(site, "desa") == []  # nor is a scheduled item
+    with clock.frozen(NOW + timedelta(days=3)), site.app_context():
         services.release_due()
         db.session.commit()
-    assert found(app, "desa") == [str(item_id)]
-    act(app, users, admin, services.update_item, item_id, data("Penduduk Lombok Timur menurut Dusun"))
-    assert found(app, "dusun") == [str(item_id)] and found(app, "desa") == []
-    act(app, users, admin, services.publish_version, item_id, "Koreksi angka 2024.")
-    assert found(app, "dusun") == [str(item_id)]
-    act(app, users, admin, services.withdraw, item_id, "Data diganti tabel baru.")
-    assert found(app, "dusun") == [] and found(app) == []
+    assert found(site, "desa") == [str(item_id)]
+    act(site, users, admin, services.update_item, item_id, data("Penduduk Lombok Timur menurut Dusun"))
+    assert found(site, "dusun") == [str(item_id)] and found(site, "desa") == []
+    act(site, users, admin, services.publish_version, item_id, "Koreksi angka 2024.")
+    assert found(site, "dusun") == [str(item_id)]
+    act(site, users, admin, services.withdraw, item_id, "Data diganti tabel baru.")
+    assert found(site, "dusun") == [] and found(site) == []
 
 
-def test_a_rolled_back_change_never_reaches_the_index(app, users, admin, frozen):
-    item_id = act(app, users, admin, services.create_item, data("Tabel Kelahiran"))
-    act(app, users, admin, services.release_now, item_id)
-    with app.test_request_context():
+def test_a_rolled_back_change_never_reaches_the_index(site, users, admin, frozen):
+    item_id = act(site, users, admin, services.create_item, data("Tabel Kelahiran"))
+    act(site, users, admin, services.release_now, item_id)
+    with site.test_request_context():
         actor = db.session.merge(users.get(admin))
         services.update_item(actor, item_id, data("Tabel Kematian"))  # commits
         item = db.session.get(Item, item_id)
@@ -80,12 +92,12 @@ def test_a_rolled_back_change_never_reaches_the_index(app, users, admin, frozen)
 
         mark_changed("catalog", item.id)
         db.session.rollback()
-    assert found(app, "kematian") == [str(item_id)]
-    assert found(app, "perkawinan") == []
+    assert found(site, "kematian") == [str(item_id)]
+    assert found(site, "perkawinan") == []
 
 
-def test_facet_counts_equal_database_counts(app, frozen):
-    maker = ItemMaker(app)
+def test_facet_counts_equal_database_counts(site, frozen):
+    maker = ItemMaker(site)
     specs = [("table", "5203", 2024, "free"), ("table", "5201", 2023, "free"), ("map", "5203", 2024, "free"),
              ("publication", "3578", 2024, "paid"), ("microdata", "3171", 2022, "restricted"),
              ("table", "52", 2024, "free"), ("publication", "5271", 2023, "paid")]
@@ -96,8 +108,8 @@ def test_facet_counts_equal_database_counts(app, frozen):
     maker.make(kind="map", region="5203", status="withdrawn", title="Statistik Sosial ditarik")
     maker.make(kind="table", region="5203", status="scheduled", release_at=NOW + timedelta(days=5),
                title="Statistik Sosial terjadwal")
-    assert app.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
-    with app.app_context():
+    assert site.test_cli_runner().invoke(args=["search", "reindex"]).exit_code == 0
+    with site.app_context():
         for filters in (Filters(), Filters(region="52"), Filters(kinds=("table",)), Filters(year_from=2024)):
             result = service.backend().search(SearchRequest(query=parse("statistik sosial"), filters=filters))
             query = sa.select(Item).where(Item.public_clause())
@@ -118,14 +130,14 @@ def test_facet_counts_equal_database_counts(app, frozen):
                            for hit in result.hits)
 
 
-def test_verify_reports_a_removed_document_and_reindex_repairs_it(app, frozen):
-    maker = ItemMaker(app)
+def test_verify_reports_a_removed_document_and_reindex_repairs_it(site, frozen):
+    maker = ItemMaker(site)
     kept, lost = maker.make(title="Statistik Air Bersih"), maker.make(title="Statistik Listrik")
-    runner = app.test_cli_runner()
+    runner = site.test_cli_runner()
     rebuilt = runner.invoke(args=["search", "reindex"])
     assert rebuilt.exit_code == 0 and "Indexed 2 documents" in rebuilt.output
     assert runner.invoke(args=["search", "verify"]).exit_code == 0
-    with app.app_context():
+    with site.app_context():
         service.backend().apply([], [("catalog", str(lost))])
     checked = runner.invoke(args=["search", "verify"])
     assert checked.exit_code == 1
@@ -135,11 +147,11 @@ def test_verify_reports_a_removed_document_and_reindex_repairs_it(app, frozen):
     assert runner.invoke(args=["search", "verify"]).exit_code == 0
 
 
-def test_verify_reports_an_out_of_date_document(app, frozen):
-    item_id = ItemMaker(app).make(title="Statistik Gas")
-    runner = app.test_cli_runner()
+def test_verify_reports_an_out_of_date_document(site, frozen):
+    item_id = ItemMaker(site).make(title="Statistik Gas")
+    runner = site.test_cli_runner()
     assert runner.invoke(args=["search", "reindex"]).exit_code == 0
-    with app.app_context():  # changed behind the index's back (no mark_changed)
+    with site.app_context():  # changed behind the index's back (no mark_changed)
         db.session.get(Item, item_id).title_id = "Statistik Minyak"
         db.session.commit()
     checked = runner.invoke(args=["search", "verify"])
