@@ -90,6 +90,15 @@ def _tables(rng) -> list[dict]:
                                  f"Indeks Harga Konsumen dan Inflasi {city.name}, {month} {y}",
                                  f"Consumer Price Index and Inflation, {city.name}, {month} {y}", "EKO.HRG",
                                  city.code, y, PRICES, rng, period=f"{month} {y}", keywords=["ihk", "inflasi"]))
+    for regency in (r for r in reference.regions().values() if not r.is_province):
+        name = regency.name if regency.name.startswith("Kota") else f"Kabupaten {regency.name}"
+        english = regency.name.replace("Kota ", "") + " City" if regency.name.startswith("Kota") else \
+            f"{regency.name} Regency"
+        for y in YEARS:
+            rows.append(_row(f"{REF_PREFIX}pdd-{regency.code}-{y}", ItemKind.TABLE,
+                             f"Jumlah Penduduk Menurut Kecamatan dan Jenis Kelamin, {name}, {y}",
+                             f"Population by District and Sex, {english}, {y}", "SOS.PDD", regency.code, y,
+                             POPULATION, rng, keywords=["penduduk", "kependudukan"]))
     for province in reference.provinces():
         for y in YEARS:
             rows.append(_row(f"{REF_PREFIX}msk-{province.code}-{y}", ItemKind.TABLE,
