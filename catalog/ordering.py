@@ -1,7 +1,8 @@
-"""What the orders package asks of the catalog (see ``orders/catalog_port.py``).
+"""What the catalog offers for ordering: orderable items, their ready files and prices.
 
-The catalog may not import orders, so the items handed over are small frozen
-dataclasses with the same attribute names as ``orders.catalog_port.OrderableItem``.
+Orders may import the catalog (never the other way), so the catalog owns the small
+frozen dataclasses handed over here; ``orders.catalog_port`` uses them and keeps
+the one place where tests put another catalog in.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ MAX_ID = 2**31 - 1  # INTEGER primary key: a larger id typed into a form is simp
 
 @dataclass(frozen=True)
 class ReadyFile:
+    """A stored file (``core.storage`` key) that can be delivered without an operator."""
+
     storage_key: str
     filename: str
     size: int
@@ -29,19 +32,22 @@ class ReadyFile:
 
 @dataclass(frozen=True)
 class OrderableItem:
+    """A released item of an orderable kind, as orders see it."""
+
     id: int
-    kind: str
+    kind: str  # publication | map | microdata
     title: str
-    variables: tuple[str, ...] = ()
-    regions: tuple[str, ...] = ()
+    variables: tuple[str, ...] = ()  # microdata: the variables a consumer may pick
+    regions: tuple[str, ...] = ()  # maps: the region codes sold separately
     ready_files: tuple[ReadyFile, ...] = field(default=())
 
     @property
     def needs_preparation(self) -> bool:
+        """Microdata is always extracted by an operator; other kinds when no file is ready."""
         return self.kind == "microdata" or not self.ready_files
 
 
-def _map_regions(item: Item) -> tuple[str, ...]:
+def map_regions(item: Item) -> tuple[str, ...]:
     """A map of a province is sold per regency; a map of a regency as itself."""
     coverage = item.coverage_region or item.region_code
     regencies = reference.regencies_of(coverage) if len(coverage) == 2 else []
@@ -54,7 +60,7 @@ def _orderable(item: Item) -> OrderableItem:
     return OrderableItem(
         id=item.id, kind=item.kind.value, title=item.title_id,
         variables=tuple(v.name for v in item.variables) if item.kind is ItemKind.MICRODATA else (),
-        regions=_map_regions(item) if item.kind is ItemKind.MAP else (),
+        regions=map_regions(item) if item.kind is ItemKind.MAP else (),
         ready_files=() if item.kind is ItemKind.MICRODATA else files,
     )
 

@@ -3,8 +3,7 @@
 Each operation checks who may do it, validates, changes state, writes an audit
 entry, marks the item for the search index and commits once; the release, version
 and withdrawal signals leave after that commit (``catalog.signals``).
-The orders seam (``orderable_item``, ``price_for``, ``orderable_items``) lives in
-``catalog.ordering`` and is re-exported here, where orders looks for it.
+What orders ask of the catalog lives in ``catalog.ordering``.
 """
 
 from __future__ import annotations
@@ -18,7 +17,6 @@ from flask_babel import gettext as _
 
 from catalog import reference, signals, tariffs
 from catalog.models import Access, Item, ItemFile, ItemKind, ItemVersion, ReleaseStatus, TableData, TariffKind, Variable
-from catalog.ordering import orderable_item, orderable_items, price_for  # noqa: F401 - the orders seam
 from catalog.permissions import can_edit, edits_all
 from core import audit, clock
 from core.errors import UserFacingError

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from flask_babel import get_locale
 from flask_login import current_user
 
-from catalog import calendar, dyntable, queries, reference, services
+from catalog import calendar, dyntable, ordering, queries, reference, services
 from catalog.models import ItemKind, ReleaseStatus
 from core import clock
 from core.pagination import paginate
@@ -62,9 +62,7 @@ def item(item_id: int):
 def _map_regions(found) -> tuple[str, ...]:
     if found.kind is not ItemKind.MAP:
         return ()
-    from catalog.ordering import _map_regions as regions_of
-
-    return regions_of(found)
+    return ordering.map_regions(found)
 
 
 @bp.get("/<int:item_id>/files/<int:file_id>")

@@ -2,47 +2,26 @@
 
 Orders need four things from the catalog: whether an item may be ordered by this
 user, its kind and title, the price of a quantity under the item's tariff
-(integer rupiah), and any file that is ready to deliver at once.  Everything the
-orders package asks of the catalog goes through ``get_source()`` here, so the
-dependency is visible in one place.
-
-The source is whatever ``app.extensions["orders_catalog_source"]`` holds; when
-nothing is registered the catalog package itself is asked (``CatalogPackageSource``).
+(integer rupiah), and any file that is ready to deliver at once.  The catalog owns
+the answer (``catalog.ordering``); everything orders ask goes through the functions
+here, so the dependency is visible in one place and tests can put another catalog
+in with ``set_source``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Protocol
 
 from flask import current_app
 
+from catalog import ordering
+from catalog.ordering import OrderableItem, ReadyFile
+
+__all__ = ["OrderableItem", "ReadyFile", "CatalogSource", "CatalogUnavailable", "set_source",
+           "orderable_item", "line_price", "listed_items"]
+
 ORDERABLE_KINDS = ("publication", "map", "microdata")
-
-
-@dataclass(frozen=True)
-class ReadyFile:
-    """A stored file (``core.storage`` key) that can be delivered without an operator."""
-
-    storage_key: str
-    filename: str
-    size: int
-    sha256: str
-
-
-@dataclass(frozen=True)
-class OrderableItem:
-    id: int
-    kind: str  # publication | map | microdata
-    title: str
-    variables: tuple[str, ...] = ()  # microdata: the variables a consumer may pick
-    regions: tuple[str, ...] = ()  # maps: the region codes sold separately
-    ready_files: tuple[ReadyFile, ...] = field(default=())
-
-    @property
-    def needs_preparation(self) -> bool:
-        """Microdata is always extracted by an operator; other kinds when no file is ready."""
-        return self.kind == "microdata" or not self.ready_files
+_EXTENSION = "orders_catalog_source"
 
 
 class CatalogSource(Protocol):
@@ -57,57 +36,38 @@ class CatalogSource(Protocol):
 
 
 class CatalogUnavailable(RuntimeError):
-    """The catalog package does not (yet) offer what orders need."""
+    """The catalog cannot answer orders now (a source reports it is down)."""
 
 
-class CatalogPackageSource:
-    """Asks the ``catalog`` package.
-
-    The contract orders expects from ``catalog.services`` (to be met or adapted here at merge):
-
-    - ``orderable_item(item_id, user) -> OrderableItem | None``: released, visible to ``user``,
-      of kind publication / map / microdata, with its ready files (storage keys);
-    - ``price_for(item_id, quantity, options) -> int``: whole rupiah under the item's tariff;
-    - ``orderable_items(limit) -> list[OrderableItem]``: for demo data.
-    """
-
-    def _services(self):
-        try:
-            from catalog import services  # noqa: PLC0415 - the seam is deliberately lazy
-        except ImportError as exc:  # pragma: no cover - until the catalog branch is merged
-            raise CatalogUnavailable("the catalog package has no services module yet") from exc
-        return services
+class _CatalogPackage:
+    """The real catalog."""
 
     def orderable_item(self, item_id: int, user) -> OrderableItem | None:
-        services = self._services()
-        if not hasattr(services, "orderable_item"):
-            raise CatalogUnavailable("catalog.services.orderable_item is missing")
-        return services.orderable_item(item_id, user)
+        return ordering.orderable_item(item_id, user)
 
     def price_for(self, item_id: int, quantity: int, options: dict) -> int:
-        return int(self._services().price_for(item_id, quantity, options))
+        return ordering.price_for(item_id, quantity, options)
 
     def listed_items(self, limit: int) -> list[OrderableItem]:
-        services = self._services()
-        if not hasattr(services, "orderable_items"):
-            raise CatalogUnavailable("catalog.services.orderable_items is missing")
-        return list(services.orderable_items(limit=limit))
+        return ordering.orderable_items(limit)
 
 
-def get_source() -> CatalogSource:
-    source = current_app.extensions.get("orders_catalog_source")
-    if source is None:
-        source = CatalogPackageSource()
-    return source
+_CATALOG = _CatalogPackage()
+
+
+def _source() -> CatalogSource:
+    return current_app.extensions.get(_EXTENSION, _CATALOG)
 
 
 def set_source(app, source: CatalogSource) -> None:
-    app.extensions["orders_catalog_source"] = source
+    """Let ``app``'s orders ask ``source`` instead of the catalog package (tests)."""
+    app.extensions[_EXTENSION] = source
 
 
 def orderable_item(item_id: int, user) -> OrderableItem | None:
+    """The orderable item, or ``None``; a catalog that is down answers 503."""
     try:
-        item = get_source().orderable_item(item_id, user)
+        item = _source().orderable_item(item_id, user)
     except CatalogUnavailable as exc:
         from flask_babel import gettext as _
 
@@ -121,11 +81,13 @@ def orderable_item(item_id: int, user) -> OrderableItem | None:
 
 
 def line_price(item_id: int, quantity: int, options: dict) -> int:
-    price = get_source().price_for(item_id, quantity, options)
+    """The line price in whole rupiah; anything else from a source is a programming error."""
+    price = _source().price_for(item_id, quantity, options)
     if isinstance(price, bool) or not isinstance(price, int) or price < 0:
         raise CatalogUnavailable(f"the tariff of item {item_id} gave {price!r}, not whole rupiah")
     return price
 
 
 def listed_items(limit: int = 20) -> list[OrderableItem]:
-    return [item for item in get_source().listed_items(limit) if item.kind in ORDERABLE_KINDS]
+    """Up to ``limit`` released orderable items (for demo orders)."""
+    return [item for item in _source().listed_items(limit) if item.kind in ORDERABLE_KINDS]

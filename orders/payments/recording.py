@@ -1,6 +1,6 @@
 """The one path by which money is recorded: ``record_payment``.
 
-Bank callbacks, Stripe webhooks, the bank simulator, the CLI and (later) the bank
+Bank callbacks, Stripe webhooks, the bank simulator, the CLI and the bank
 statement import all call it.  It is idempotent per provider reference: the same
 payment reported any number of times, at once or in any order, yields one
 ``Payment``, one order transition and one fulfilment.  The invoice row is locked

@@ -1,4 +1,4 @@
-"""A catalog for the orders tests while the real ``catalog`` package is not merged.
+"""A small in-memory catalog for the orders tests, put in through ``orders.catalog_port.set_source``.
 
 It implements ``orders.catalog_port.CatalogSource`` with in-memory items and a
 simple tariff (unit price × quantity, regressive for microdata), and stores each
