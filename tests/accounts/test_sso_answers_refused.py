@@ -1,4 +1,4 @@
-"""Answers a relying party must refuse, which a standard provider never gives.
+"""Answers a standard provider never gives: every claim in the ID token, or answers to refuse.
 
 A provider written here on Authlib's server side (``tests.support.oidc_provider``)
 issues them on purpose: ID tokens with a wrong nonce, expired, signed by a foreign
@@ -58,3 +58,11 @@ def test_bad_answers_are_refused_with_a_clear_message(client, users, idp, misbeh
     assert message in response.get_data(as_text=True)
     assert users.get("budi@example.org") is None
     assert client.get("/home").status_code == 302
+
+
+def test_groups_in_the_id_token_map_to_roles_too(client, users, idp):
+    assert sso_login(client, "ani", "ani-pass").headers["Location"] == "/home"
+    assert idp.userinfo_calls == 0
+    from accounts.models import Role
+
+    assert users.get("ani@kantor.example.org").has_role(Role.OPERATOR)
