@@ -7,7 +7,7 @@ export FLASK_APP := app
 POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk)
 
-.PHONY: setup run test lint unit browser-deps messages clean
+.PHONY: setup run test lint unit browser-deps oidc-deps messages clean
 
 setup: $(VENV)/.installed translations
 
@@ -23,6 +23,16 @@ translations: $(VENV)/.installed
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# The standard OpenID Connect provider the SSO tests run on loopback (npm's oidc-provider,
+# pinned by tests/support/oidc/package-lock.json); installed again when the lock file changes.
+OIDC_DIR := tests/support/oidc
+oidc-deps: $(OIDC_DIR)/node_modules/.package-lock.json
+
+$(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
 
 run: setup
 	$(BIN)/flask db upgrade

@@ -3,9 +3,12 @@
 Providers come from ``STATDESK_OIDC_PROVIDERS``.  Authlib handles discovery, the
 authorization code flow with PKCE (S256), ``state`` (kept once in the session) and
 ``nonce``, and validates the ID token (signature against the provider's JWKS,
-issuer, audience, expiry, nonce).  This module turns validated claims into a
-local account: it signs in a known identity, creates a user for a new e-mail, or
-asks the person to confirm linking to an existing account with the same e-mail.
+issuer, audience, expiry, nonce).  Standard providers often put only ``sub`` in the
+ID token and the rest in the userinfo endpoint; ``collect_claims`` asks userinfo
+for what the ID token lacks.  This module turns the claims into a local account:
+it signs in a known identity or creates a user for a new e-mail; linking to an
+existing account with the same e-mail needs proof of that account
+(``accounts.sso_linking``).
 """
 
 from __future__ import annotations
@@ -25,7 +28,9 @@ from accounts.services import AccountError, find_by_email, normalise_email
 from core import audit, clock
 from core.extensions import db
 
-SCOPE = "openid email profile"
+DEFAULT_SCOPE = "openid email profile"
+# Claims Statdesk reads; when the ID token lacks any of them, userinfo is asked.
+WANTED_CLAIMS = ("email", "email_verified", "name")
 SESSION_KEY = "sso"  # {"provider": name, "id_token": …} while signed in through SSO
 
 
@@ -38,6 +43,7 @@ class Provider:
     client_secret: str
     roles_claim: str = "groups"
     role_map: dict[str, str] = field(default_factory=dict)
+    scope: str = DEFAULT_SCOPE
 
     @property
     def grantable_roles(self) -> set[Role]:
@@ -59,14 +65,24 @@ class Claims:
                 "name": self.name, "groups": list(self.groups)}
 
 
+def _scope(entry: dict) -> str:
+    """The configured scopes (a string or a list), which must ask for ``openid``."""
+    scope = entry.get("scopes") or DEFAULT_SCOPE
+    words = scope.split() if isinstance(scope, str) else [str(word) for word in scope]
+    if "openid" not in words:
+        raise ValueError("scopes must include openid")
+    return " ".join(dict.fromkeys(words))
+
+
 def _provider_from_config(entry: dict) -> Provider:
     try:
         role_map = {str(k): Role(v).value for k, v in (entry.get("role_map") or {}).items()}
         return Provider(name=str(entry["name"]), label=str(entry.get("label") or entry["name"]),
                         discovery_url=str(entry["discovery_url"]), client_id=str(entry["client_id"]),
                         client_secret=str(entry.get("client_secret", "")),
-                        roles_claim=str(entry.get("roles_claim") or "groups"), role_map=role_map)
-    except (KeyError, ValueError) as exc:
+                        roles_claim=str(entry.get("roles_claim") or "groups"), role_map=role_map,
+                        scope=_scope(entry))
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
         raise ValueError(f"STATDESK_OIDC_PROVIDERS entry {entry!r} is invalid: {exc}") from exc
 
 
@@ -80,7 +96,7 @@ def init_sso(app) -> None:
     for provider in providers.values():
         oauth.register(provider.name, client_id=provider.client_id, client_secret=provider.client_secret,
                        server_metadata_url=provider.discovery_url,
-                       client_kwargs={"scope": SCOPE, "code_challenge_method": "S256"})
+                       client_kwargs={"scope": provider.scope, "code_challenge_method": "S256"})
     app.extensions["statdesk_sso"] = (oauth, providers)
 
 
@@ -118,10 +134,44 @@ def explain(exc: Exception) -> SSOError:
     return SSOError(_("The identity provider's answer could not be verified. Start the sign-in again."))
 
 
+def collect_claims(provider: Provider, token: dict) -> dict:
+    """The ID token's validated claims, completed from the userinfo endpoint.
+
+    Userinfo is asked only when a claim Statdesk reads is missing from the ID token;
+    its answer must be about the same ``sub``, and never overrides what the signed ID
+    token says.  Raises ``requests.RequestException`` when the provider cannot be
+    reached and ``SSOError`` when its answer cannot be used.
+    """
+    id_claims = dict(token.get("userinfo") or {})
+    if not id_claims.get("sub"):
+        raise SSOError(_("The identity provider's answer could not be verified. Start the sign-in again."))
+    missing = [name for name in (*WANTED_CLAIMS, provider.roles_claim) if name not in id_claims]
+    if not missing or not token.get("access_token"):
+        return id_claims
+    client = client_for(provider.name)
+    if not client.load_server_metadata().get("userinfo_endpoint"):
+        return id_claims
+    try:
+        info = client.userinfo(token=token)
+    except requests.HTTPError as exc:
+        raise SSOError(_("The identity provider refused to tell who you are. Start the sign-in again."),
+                       400) from exc
+    except (ValueError, TypeError) as exc:  # not a JSON object
+        raise SSOError(_("The identity provider's answer could not be verified. Start the sign-in again.")) from exc
+    if str(info.get("sub") or "") != str(id_claims["sub"]):
+        raise SSOError(_("The identity provider's answers about who you are do not agree. Start the sign-in "
+                         "again."))
+    return {**info, **id_claims}
+
+
 def claims_from_userinfo(provider: Provider, userinfo: dict) -> Claims:
-    """Validated ID-token claims → ``Claims``; a verified e-mail is required."""
+    """Claims from the ID token and userinfo → ``Claims``; a verified e-mail is required."""
     if not userinfo or not userinfo.get("sub"):
         raise SSOError(_("The identity provider's answer could not be verified. Start the sign-in again."))
+    if userinfo.get("email") and "email_verified" not in userinfo:
+        raise SSOError(_("Your identity provider does not say whether it has confirmed your e-mail address, so "
+                         "it cannot be used to sign in here. Ask its administrator to release the "
+                         "email_verified claim."), 403)
     if not userinfo.get("email") or userinfo.get("email_verified") is not True:
         raise SSOError(_("Your identity provider has not confirmed your e-mail address, so it cannot be used to "
                          "sign in here."), 403)
@@ -184,18 +234,24 @@ def sign_in(provider: Provider, claims: Claims) -> User | None:
     return _signed_in(user, identity, provider, claims, "account.sso_created")
 
 
-def link_and_sign_in(provider: Provider, claims: Claims) -> User:
-    """Link the identity to the existing account with the same e-mail (the person confirmed)."""
-    user = find_by_email(claims.email)
-    if user is None:
-        raise SSOError(_("There is no account with this e-mail address any more. Start the sign-in again."), 409)
+def link_and_sign_in(user: User, provider: Provider, claims: Claims) -> User:
+    """Link the identity to ``user`` and sign in; the caller has checked proof of the account."""
     identity = _identity(provider, claims.subject)
     if identity is not None and identity.user_id != user.id:
         raise SSOError(_("This identity is already linked to another account."), 409)
     if identity is None:
-        identity = ExternalIdentity(user=user, provider=provider.name, subject=claims.subject, email=claims.email)
-        db.session.add(identity)
+        identity = add_identity(user, provider, claims.subject, claims.email)
     return _signed_in(user, identity, provider, claims, "account.sso_linked")
+
+
+def add_identity(user: User, provider: Provider, subject: str, email: str) -> ExternalIdentity:
+    identity = ExternalIdentity(user=user, provider=provider.name, subject=subject, email=email)
+    db.session.add(identity)
+    return identity
+
+
+def identity_of(provider: Provider, subject: str) -> ExternalIdentity | None:
+    return _identity(provider, subject)
 
 
 def provider_logout_url(sso_session: dict | None) -> str | None:

@@ -1,4 +1,4 @@
-"""Single sign-on pages: start, callback, link confirmation (routes on the accounts blueprint)."""
+"""Single sign-on pages: start, callback, linking with proof (routes on the accounts blueprint)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import requests
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from accounts import sso
+from accounts import sso, sso_linking
+from accounts.services import AccountError
 from accounts.views import bp, start_session
 from core.extensions import db, limiter
 from core.urls import is_safe_redirect
@@ -21,7 +22,7 @@ def _provider_or_404(name: str) -> sso.Provider:
     return provider
 
 
-def _problem(error: sso.SSOError):
+def _problem(error: AccountError):
     db.session.rollback()
     return render_template("accounts/sso_problem.html", message=error.message), error.status
 
@@ -58,8 +59,11 @@ def sso_callback(name: str):
     except Exception as exc:  # every validation failure of Authlib/joserfc becomes a clear 400
         return _problem(sso.explain(exc))
     try:
-        claims = sso.claims_from_userinfo(provider, token.get("userinfo") or {})
+        claims = sso.claims_from_userinfo(provider, sso.collect_claims(provider, token))
         user = sso.sign_in(provider, claims)
+    except requests.RequestException:
+        return render_template("accounts/sso_problem.html",
+                               message=_("The identity provider cannot be reached now. Try again later.")), 502
     except sso.SSOError as exc:
         return _problem(exc)
     if user is None:
@@ -68,21 +72,60 @@ def sso_callback(name: str):
     return _finish(user, provider, token.get("id_token", ""))
 
 
-@bp.route("/login/sso/link", methods=["GET", "POST"])
-def sso_link():
+def _pending() -> tuple[sso.Provider, sso.Claims] | None:
     pending = session.get(PENDING_LINK)
-    if not pending:
+    if not pending or pending.get("provider") not in sso.providers():
+        return None
+    claims = sso.Claims(**{**pending["claims"], "groups": tuple(pending["claims"]["groups"])})
+    return sso.providers()[pending["provider"]], claims
+
+
+def _link_page(provider, claims, error: str | None = None, status: int = 200, sent: bool = False):
+    user = sso_linking.account_for(claims)
+    return render_template("accounts/sso_link.html", provider=provider, email=claims.email, error=error,
+                           sent=sent, proofs=sso_linking.proofs(user)), status
+
+
+@bp.route("/login/sso/link", methods=["GET", "POST"])
+@limiter.limit("30/minute", methods=["POST"])
+def sso_link():
+    """Ask for proof of the existing account: its password, or a link e-mailed to it."""
+    pending = _pending()
+    if pending is None:
         return render_template("accounts/sso_problem.html",
                                message=_("There is no sign-in waiting to be linked. Start again.")), 400
-    provider = _provider_or_404(pending["provider"])
-    if request.method == "GET":
-        return render_template("accounts/sso_link.html", provider=provider, email=pending["claims"]["email"])
-    claims = sso.Claims(**{**pending["claims"], "groups": tuple(pending["claims"]["groups"])})
-    session.pop(PENDING_LINK, None)
-    if request.form.get("decision") != "link":
-        return redirect(url_for("accounts.login"))
+    provider, claims = pending
+    decision = request.form.get("decision") if request.method == "POST" else None
     try:
-        user = sso.link_and_sign_in(provider, claims)
-    except sso.SSOError as exc:
+        if decision is None:
+            return _link_page(provider, claims)
+        if decision == "password":
+            user = sso_linking.link_with_password(provider, claims, request.form.get("password", ""),
+                                                  request.remote_addr or "")
+            id_token = session.pop(PENDING_LINK, {}).get("id_token", "")
+            return _finish(user, provider, id_token)
+        if decision == "email":
+            sso_linking.send_link_email(provider, claims)
+            return _link_page(provider, claims, sent=True)
+    except AccountError as exc:
+        db.session.rollback()
+        if exc.status in {401, 429}:  # the person may try again, or use the other proof
+            return _link_page(provider, claims, error=exc.message, status=exc.status)
         return _problem(exc)
-    return _finish(user, provider, pending.get("id_token", ""))
+    session.pop(PENDING_LINK, None)
+    return redirect(url_for("accounts.login"))
+
+
+@bp.get("/login/sso/link/<token>")
+@limiter.limit("30/minute")
+def sso_link_confirm(token: str):
+    """The e-mailed link: links the identity, and signs in when this browser started the sign-in."""
+    pending = _pending()
+    try:
+        user, provider, signed_in = sso_linking.link_from_email(token, pending[1] if pending else None)
+    except AccountError as exc:
+        return _problem(exc)
+    if not signed_in:
+        return render_template("accounts/sso_linked.html", provider=provider)
+    id_token = session.pop(PENDING_LINK, {}).get("id_token", "")
+    return _finish(user, provider, id_token)

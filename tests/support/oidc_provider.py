@@ -4,7 +4,10 @@ It serves discovery, a login page, the authorization endpoint (code flow with
 PKCE required and a nonce required), the token endpoint, the JWKS and an end-
 session endpoint over HTTP on loopback.  ``misbehave`` makes it issue ID tokens
 that a relying party must refuse: a wrong nonce, an expired token, a token
-signed by a foreign key, or one meant for another audience.
+signed by a foreign key, one meant for another audience, or (``userinfo_other_sub``)
+an ID token with only ``sub`` whose userinfo answer is about someone else.  The
+ordinary flows are tested against a standard provider (``tests.support.standard_oidc``);
+this one stays for the answers a standard provider never gives.
 """
 
 from __future__ import annotations
@@ -122,6 +125,8 @@ class LoopbackProvider:
         self.codes: dict[str, Code] = {}
         self.misbehave: str | None = None
         self.ended_sessions: list[str] = []
+        self.last_user: Account | None = None
+        self.userinfo_calls = 0
         self.issuer = ""
 
     def add_account(self, **kwargs) -> Account:
@@ -164,6 +169,7 @@ def _grant_class(provider: LoopbackProvider):
             provider.codes.pop(authorization_code.code, None)
 
         def authenticate_user(self, authorization_code):
+            provider.last_user = authorization_code.user
             return authorization_code.user
 
     return CodeGrant
@@ -198,6 +204,8 @@ def _openid_class(provider: LoopbackProvider):
             return any(code.nonce == nonce for code in provider.codes.values())
 
         def generate_user_info(self, user, scope):
+            if provider.misbehave == "userinfo_other_sub":
+                return UserInfo(sub=user.subject)
             return UserInfo(sub=user.subject, name=user.name, email=user.email,
                             email_verified=user.email_verified, groups=user.groups)
 
@@ -210,6 +218,7 @@ def _routes(app: Flask, server: AuthorizationServer, provider: LoopbackProvider)
         base = provider.issuer
         return jsonify(issuer=base, authorization_endpoint=f"{base}/authorize", token_endpoint=f"{base}/token",
                        jwks_uri=f"{base}/jwks", end_session_endpoint=f"{base}/logout",
+                       userinfo_endpoint=f"{base}/userinfo",
                        response_types_supported=["code"], subject_types_supported=["public"],
                        id_token_signing_alg_values_supported=["RS256"], code_challenge_methods_supported=["S256"],
                        scopes_supported=["openid", "email", "profile"],
@@ -234,6 +243,13 @@ def _routes(app: Flask, server: AuthorizationServer, provider: LoopbackProvider)
     @app.post("/token")
     def token():
         return server.create_token_response()
+
+    @app.get("/userinfo")
+    def userinfo():
+        # No token store here: answers for the last person signed in, under another subject.
+        provider.userinfo_calls += 1
+        user = provider.last_user
+        return jsonify(sub="someone-else", email=user.email, email_verified=True, name=user.name)
 
     @app.get("/logout")
     def logout():
