@@ -46,7 +46,7 @@ lint: setup
 	$(BIN)/bandit -q -r app.py $(PACKAGES) --severity-level high
 	$(BIN)/python scripts/i18n.py check
 
-test: setup browser-deps lint
+test: setup browser-deps oidc-deps lint
 	$(BIN)/python -m pytest --db=sqlite
 	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
 	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(BIN)/python -m pytest --db=postgresql -m "not browser"; \
