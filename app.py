@@ -15,7 +15,8 @@ from flask import Flask
 from core import settings
 from core.errors import register_error_handlers
 from core.extensions import babel, bootstrap, csrf, db, limiter, login_manager, migrate
-from core.web import init_web, select_locale, start_background_sweeps
+from core.sweeps import start_timer
+from core.web import init_web, select_locale
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -38,9 +39,7 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_packages(app)
     if app.config["STATDESK_BACKGROUND_SWEEPS"]:
-        from core.outbox import deliver_due
-
-        start_background_sweeps(app, [deliver_due])
+        start_timer(app)  # the dev server's periodic jobs (core.sweeps)
     return app
 
 

@@ -9,10 +9,11 @@ def init_app(app) -> None:
     from accounts.login import forget_stale_throttles
     from accounts.sso import init_sso
     from accounts.views import bp
-    from core.cli import register_demo_loader, register_sweep
+    from core import sweeps
+    from core.cli import register_demo_loader
 
     init_sso(app)
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     register_demo_loader(app, "accounts", demo.load)
-    register_sweep(app, forget_stale_throttles)
+    sweeps.register(app, "accounts.login-throttles", forget_stale_throttles)

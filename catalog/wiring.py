@@ -17,7 +17,8 @@ def init_app(app) -> None:
     from catalog.cli import cli
     from catalog.manage import manage
     from catalog.views import bp, home
-    from core.cli import register_demo_loader, register_sweep
+    from core import sweeps
+    from core.cli import register_demo_loader
     from core.navigation import NavLink, register_link
     from search_index.documents import register_labels, register_source
 
@@ -29,7 +30,7 @@ def init_app(app) -> None:
     register_source(app, search.source())
     for facet, label in search.LABELS.items():
         register_labels(app, facet, label)
-    register_sweep(app, services.release_due)
+    sweeps.register(app, "catalog.scheduled-releases", services.release_due)
     register_demo_loader(app, "catalog", demo.load)
     for role in ("producer", "supervisor", "admin"):
         register_link(app, NavLink(role, _l("Catalog items"), "catalog_manage.index",

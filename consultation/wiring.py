@@ -12,7 +12,8 @@ def init_app(app) -> None:
     from consultation.sla import parse_policies
     from consultation.sweeps import run_sweep
     from consultation.views import bp
-    from core.cli import register_demo_loader, register_sweep
+    from core import sweeps
+    from core.cli import register_demo_loader
     from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
     from roster.kinds import register_kind
@@ -27,7 +28,7 @@ def init_app(app) -> None:
     for kind, label in KIND_LABELS.items():
         register_kind(app, kind.value, label)
     work_assigned.connect(services.on_work_assigned, weak=False)
-    register_sweep(app, run_sweep)
+    sweeps.register(app, "consultation.sla-reminders", run_sweep)
     register_demo_loader(app, "consultation", demo.load)
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):
         register_link(app, NavLink(role, _l("My requests"), "consultation.index",

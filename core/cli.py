@@ -1,4 +1,4 @@
-"""``flask outbox …``, ``flask demo …`` and ``flask backup …`` commands.
+"""``flask outbox …``, ``flask sweep``, ``flask demo …`` and ``flask backup …`` commands.
 
 Packages add their demo loaders with ``register_demo_loader``; ``flask demo load``
 runs them in registration order, each idempotent.
@@ -13,6 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
+from core import sweeps
 from core.outbox import deliver_due
 
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
@@ -31,21 +32,18 @@ def register_demo_loader(app, name: str, loader: Callable[[], int]) -> None:
     app.extensions.setdefault("statdesk_demo", []).append((name, loader))
 
 
-def register_sweep(app, sweep: Callable[[], object]) -> None:
-    """Add an idempotent periodic job; the dev server's timer runs it with the others."""
-    app.extensions.setdefault("statdesk_sweeps", []).append(sweep)
-
-
-def registered_sweeps(app) -> list[Callable[[], object]]:
-    return list(app.extensions.get("statdesk_sweeps", []))
-
-
 @click.command("sweep")
 @with_appcontext
 def sweep_command() -> None:
-    """Run every periodic sweep once (outbox delivery, then the packages' sweeps); safe to repeat."""
-    for sweep in [deliver_due, *registered_sweeps(current_app)]:
-        click.echo(f"{sweep.__module__}.{sweep.__name__}: {sweep()}")
+    """Run every periodic job once, in order (outbox delivery first); safe to repeat.
+
+    A job that fails is reported and the others still run; the command then exits with status 1.
+    """
+    def report(sweep, result, error) -> None:
+        click.echo(f"{sweep.name:<26} {sweep.target}: " + (f"FAILED: {error!r}" if error else f"{result}"))
+
+    if sweeps.run_all(current_app._get_current_object(), report):
+        raise SystemExit(1)
 
 
 @demo_cli.command("load")

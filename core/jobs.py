@@ -1,45 +1,46 @@
-"""Periodic sweeps on several hosts, through a job queue on Redis (RQ).
+"""The production runner of the periodic jobs (``core.sweeps``): RQ's cron scheduler and workers on Redis.
 
-The development server runs the sweeps in a timer thread
-(``STATDESK_BACKGROUND_SWEEPS``).  A production site with several hosts sets
-``STATDESK_REDIS_URL`` and runs ``flask jobs scheduler`` (on one host or on all of
-them) and ``flask jobs worker`` (on as many hosts as it likes):
+A site sets ``STATDESK_REDIS_URL`` and runs ``flask jobs scheduler`` (one
+process is enough; one per host is safe) and ``flask jobs worker`` (on as many
+hosts as it likes):
 
-- every ``STATDESK_SWEEP_SECONDS`` the scheduler claims the current tick of each
-  sweep with an atomic ``SET NX`` in Redis, and only the claimant enqueues it, so
-  however many schedulers run, each sweep is queued once per tick;
-- a worker runs each job inside the application context.  Sweeps are idempotent
-  and lock the rows they work on, so a job that is retried, or two workers busy
-  at once, never send or change anything twice.
+- the scheduler is RQ's own ``rq.cron.CronScheduler``, given every declared job
+  at its interval, in declaration order; it enqueues ``run_sweep(name)`` on the
+  ``STATDESK_JOB_QUEUE`` queue when a job is due;
+- a worker runs each job inside the application context, through
+  ``core.sweeps.run_one`` like the other runners.  A failed job stays in RQ's
+  failed-job registry; the others still run.
+
+Why ``flask jobs scheduler`` and not the ``rq cron CONFIG`` command: the jobs are
+declared per application by the packages' wiring (``create_app``), while ``rq
+cron`` imports a config module that must call ``rq.cron.register`` itself; the
+command builds the same ``CronScheduler`` from the application's registry
+instead, so the list cannot drift from the one the dev timer and ``flask sweep``
+run.
+
+RQ's cron schedulers do not coordinate with one another: two of them both
+enqueue a due job.  So that schedulers on several hosts still run each job once
+per interval, ``run_sweep`` first claims the job's interval slot (the job's
+enqueue time divided by its interval) with an atomic ``SET NX`` in Redis, and a
+job whose slot is already claimed returns without running.  The jobs are
+idempotent and lock their rows anyway; the claim saves the duplicate work.
 """
 
 from __future__ import annotations
-
-import re
-import time
-from collections.abc import Callable
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core.cli import registered_sweeps
-from core.outbox import deliver_due
+from core import sweeps
 
-jobs_cli = AppGroup("jobs", help="Background jobs on Redis (several hosts).")
+jobs_cli = AppGroup("jobs", help="Periodic jobs on Redis: RQ's cron scheduler and workers (several hosts).")
+
+FAILED_JOB_TTL = 7 * 24 * 3600  # a week to look at a failed job
 
 
 class QueueNotConfigured(RuntimeError):
     """``STATDESK_REDIS_URL`` is empty: there is no queue to talk to."""
-
-
-def all_sweeps(app) -> list[Callable[[], object]]:
-    """Outbox delivery first, then every sweep the packages registered."""
-    return [deliver_due, *registered_sweeps(app)]
-
-
-def sweep_name(sweep: Callable[[], object]) -> str:
-    return f"{sweep.__module__}.{sweep.__qualname__}"
 
 
 def redis_connection(app):
@@ -57,31 +58,41 @@ def job_queue(app, connection):
     return Queue(app.config["STATDESK_JOB_QUEUE"], connection=connection)
 
 
-def schedule_tick(app, connection, now: float | None = None) -> list[str]:
-    """Enqueue each sweep whose current tick nobody has claimed yet; the names enqueued."""
-    every = app.config["STATDESK_SWEEP_SECONDS"]
-    tick = int((time.time() if now is None else now) // every)
-    queue = job_queue(app, connection)
-    enqueued = []
-    for sweep in all_sweeps(app):
-        name = sweep_name(sweep)
-        claim = f"{queue.name}:tick:{name}:{tick}"
-        if connection.set(claim, "1", nx=True, ex=every * 4):
-            job_id = re.sub(r"[^A-Za-z0-9_-]", "_", f"{queue.name}-{name}-{tick}")
-            queue.enqueue(run_sweep, name, job_id=job_id,
-                          result_ttl=every * 10, failure_ttl=7 * 24 * 3600)
-            enqueued.append(name)
-    return enqueued
+def cron_scheduler(app, connection):
+    """RQ's cron scheduler holding every declared job of ``app``, in declaration order (not started)."""
+    from rq.cron import CronScheduler
+
+    queue = app.config["STATDESK_JOB_QUEUE"]
+    scheduler = CronScheduler(connection=connection, logging_level="WARNING")
+    for sweep in sweeps.declared(app):
+        every = sweeps.interval_of(app, sweep)
+        scheduler.register(run_sweep, queue, args=(sweep.name,), interval=every, name=f"{queue}:{sweep.name}",
+                           result_ttl=every * 10, failure_ttl=FAILED_JOB_TTL)
+    return scheduler
+
+
+def scheduled_names(scheduler) -> list[str]:
+    """The names of the declared jobs ``scheduler`` enqueues, in its order."""
+    return [cron_job.args[0] for cron_job in scheduler.get_jobs()]
 
 
 def run_sweep(name: str) -> str:
-    """The job a worker runs: the sweep called ``name``, in a fresh application context."""
+    """The job a worker runs: the periodic job called ``name``, unless its interval slot is already taken."""
+    from rq import get_current_job
+
     app = current_app._get_current_object()
-    sweeps = {sweep_name(sweep): sweep for sweep in all_sweeps(app)}
-    if name not in sweeps:
-        raise LookupError(f"no sweep named {name!r} is registered")
-    with app.app_context():
-        return repr(sweeps[name]())
+    sweep = sweeps.registry(app).get(name)
+    job = get_current_job()
+    if job is not None and not _claim_slot(app, sweep, job):
+        return "skipped: another scheduler's job ran it in this interval"
+    return repr(sweeps.run_one(app, sweep))
+
+
+def _claim_slot(app, sweep: sweeps.Sweep, job) -> bool:
+    every = sweeps.interval_of(app, sweep)
+    slot = int(job.enqueued_at.timestamp() // every)
+    key = f"statdesk:sweep-slot:{app.config['STATDESK_JOB_QUEUE']}:{sweep.name}:{slot}"
+    return bool(job.connection.set(key, job.id, nx=True, ex=every * 4))
 
 
 def run_worker(app, connection, burst: bool = False) -> bool:
@@ -100,16 +111,16 @@ def _connection_or_exit():
 
 
 @jobs_cli.command("scheduler")
-@click.option("--once", is_flag=True, help="Enqueue the due sweeps once and exit.")
+@click.option("--once", is_flag=True, help="Enqueue every periodic job once and exit.")
 def scheduler_command(once: bool) -> None:
-    """Enqueue the periodic sweeps every STATDESK_SWEEP_SECONDS (safe to run on every host)."""
-    connection = _connection_or_exit()
-    while True:
-        enqueued = schedule_tick(current_app, connection)
-        click.echo(f"enqueued {len(enqueued)} sweep(s)" + (f": {', '.join(enqueued)}" if enqueued else ""))
-        if once:
-            return
-        time.sleep(current_app.config["STATDESK_SWEEP_SECONDS"])
+    """Enqueue each periodic job at its interval (RQ's cron scheduler; stop it with Ctrl-C or SIGTERM)."""
+    scheduler = cron_scheduler(current_app._get_current_object(), _connection_or_exit())
+    if once:
+        enqueued = [cron_job.args[0] for cron_job in scheduler.enqueue_jobs()]
+        click.echo(f"enqueued {len(enqueued)} job(s)" + (f": {', '.join(enqueued)}" if enqueued else ""))
+        return
+    click.echo("scheduling: " + ", ".join(scheduled_names(scheduler)))
+    scheduler.start()
 
 
 @jobs_cli.command("worker")

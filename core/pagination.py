@@ -3,6 +3,8 @@
 Flask-SQLAlchemy reads ``page`` from the query string itself and hands any
 integer to the database as an OFFSET; a 25-digit page number overflows
 SQLite's INTEGER and answers a 500. Every list page goes through here instead.
+Lists that are not SQL queries (search) clamp with ``clamp_page`` and draw their
+pager with the ``pager`` macro of ``core/macros.html``.
 """
 
 from __future__ import annotations
@@ -21,6 +23,11 @@ def requested_page() -> int:
         page = int(request.args.get("page", "1"))
     except ValueError:
         return 1
+    return clamp_page(page)
+
+
+def clamp_page(page: int) -> int:
+    """``page`` brought between 1 and ``MAX_PAGE`` (for lists that read ``page`` themselves, as search does)."""
     return min(max(page, 1), MAX_PAGE)
 
 

@@ -1,12 +1,10 @@
 """Request-level behaviour that core installs on the application.
 
 Locale selection, template filters and globals, security headers, the client
-address for the audit log, and the background sweep timer of the dev server.
+address for the audit log.
 """
 
 from __future__ import annotations
-
-import threading
 
 from flask import current_app, g, has_request_context, request, session
 from flask_babel import get_locale
@@ -80,29 +78,3 @@ def init_web(app) -> None:
     app.add_template_filter(format_rupiah, "rupiah")
     app.add_template_filter(format_local, "localtime")
     app.add_template_filter(lambda value: format_local(value, with_time=False), "localdate")
-
-
-def start_background_sweeps(app, sweeps, interval_seconds: float | None = None) -> threading.Thread:
-    """Run each sweep every ``interval_seconds`` (``STATDESK_SWEEP_SECONDS``) in a daemon thread (dev server only).
-
-    Sweeps are idempotent, so a second process running them as well is harmless.
-    Sweeps that packages added with ``core.cli.register_sweep`` run after ``sweeps``.
-    """
-    from core.cli import registered_sweeps
-
-    stop = threading.Event()
-    interval_seconds = interval_seconds or app.config["STATDESK_SWEEP_SECONDS"]
-
-    def loop():
-        while not stop.wait(interval_seconds):
-            for sweep in [*sweeps, *registered_sweeps(app)]:
-                with app.app_context():
-                    try:
-                        sweep()
-                    except Exception:  # keep the timer alive; the error is logged
-                        app.logger.exception("background sweep %s failed", sweep.__name__)
-
-    thread = threading.Thread(target=loop, name="statdesk-sweeps", daemon=True)
-    thread.stop = stop
-    thread.start()
-    return thread

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core import sweeps
     from core.cli import backup_cli, demo_cli, outbox_cli, sweep_command
     from core.jobs import jobs_cli
+    from core.outbox import deliver_due
     from core.views import bp
+
+    # Declared before any package's jobs (core is wired first), so every round delivers the outbox first.
+    sweeps.register(app, "outbox.deliver", deliver_due)
 
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)

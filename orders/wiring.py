@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from core.cli import register_demo_loader, register_sweep
+    from core import sweeps
+    from core.cli import register_demo_loader
     from core.navigation import NavLink, register_link
     from orders import demo, desk  # noqa: F401 - desk adds its routes to the blueprint
     from orders.api import api
@@ -26,7 +27,7 @@ def init_app(app) -> None:
     register_link(app, NavLink("consumer", _l("My orders"), "orders.order_list",
                                _l("Your orders, invoices, receipts and downloads."), order=40))
     register_link(app, NavLink("consumer", _l("Cart"), "orders.cart", _l("Items you are about to order."), order=41))
-    register_sweep(app, expire_due_invoices)
+    sweeps.register(app, "orders.invoice-expiry", expire_due_invoices)
     register_kind(app, ROUTING_KIND, _l("Data preparation for orders"))
     work_assigned.connect(on_work_assigned, weak=False)
     for role in ("operator", "finance", "admin"):

@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
-    from core.cli import register_demo_loader, register_sweep
+    from core import sweeps
+    from core.cli import register_demo_loader
     from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
@@ -18,7 +19,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(kind_label, "kind_label")
     app.cli.add_command(cli)
-    register_sweep(app, drain_queue_sweep)
+    sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
     register_demo_loader(app, "roster", demo.load)
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
                                _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))

@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import limiter
-from core.pagination import MAX_PAGE
+from core.pagination import clamp_page
 from search_index import documents, service
 from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
 from search_index.query import QueryError, parse
@@ -105,7 +105,7 @@ def read_request(args: MultiDict, language: str, api_call: bool = False) -> Aske
     filters = Filters(kinds=kinds, subject=_code(args, "subject", _l("Unknown subject code.")),
                       region=_code(args, "region", _l("Unknown region code.")),
                       year_from=year_from, year_to=year_to, access=access, max_price=max_price)
-    return Asked(text, SearchRequest(query=parse(text), filters=filters, sort=sort, page=min(page, MAX_PAGE),
+    return Asked(text, SearchRequest(query=parse(text), filters=filters, sort=sort, page=clamp_page(page),
                                      per_page=per_page, language=language))
 
 

@@ -1,19 +1,18 @@
-"""Periodic sweeps through the Redis job queue, as on several hosts."""
+"""The production scheduler of the periodic jobs (RQ's cron scheduler and workers) on a real Redis."""
 
 from __future__ import annotations
 
+import time
 import uuid
 
 import pytest
 from redis import Redis
 
-from core.cli import register_sweep
-from core.jobs import run_worker, schedule_tick, sweep_name
+from core import sweeps
+from core.jobs import cron_scheduler, job_queue, run_worker, scheduled_names
 from core.mail import MemoryTransport
 from tests.core.test_outbox import _queue
 from tests.support import servers
-
-T = 1_790_000_000.0  # any instant; ticks are whole multiples of STATDESK_SWEEP_SECONDS
 
 
 @pytest.fixture
@@ -27,8 +26,12 @@ def app_config(app_config):
 def redis(app):
     connection = Redis.from_url(app.config["STATDESK_REDIS_URL"])
     yield connection
-    for key in connection.scan_iter(f"*{app.config['STATDESK_JOB_QUEUE']}*"):
+    queue = app.config["STATDESK_JOB_QUEUE"]
+    for key in connection.scan_iter(f"*{queue}*"):
         connection.delete(key)
+    for name in connection.zrange("rq:cron_jobs", 0, -1):  # RQ's registry of cron job names
+        if queue in name.decode():
+            connection.zrem("rq:cron_jobs", name)
 
 
 @pytest.fixture
@@ -39,58 +42,86 @@ def counted_sweep(app):
         runs.append(1)
         return len(runs)
 
-    register_sweep(app, count_runs)
+    sweeps.register(app, "test.count-runs", count_runs)
     return runs
 
 
-def test_schedulers_on_several_hosts_enqueue_each_sweep_once_per_tick(app, redis, counted_sweep):
-    first = schedule_tick(app, redis, now=T)
-    second = schedule_tick(app, redis, now=T + 1)  # another host, same tick
-    assert sweep_name(counted_sweep_fn(app)) in first and second == []
+def _work(app, redis) -> None:
     with app.app_context():
         run_worker(app, redis, burst=True)
+
+
+def test_the_scheduler_is_rqs_cron_scheduler_with_every_declared_job_in_order(app, redis):
+    from rq.cron import CronScheduler
+
+    scheduler = cron_scheduler(app, redis)
+    assert isinstance(scheduler, CronScheduler)
+    assert scheduled_names(scheduler) == [sweep.name for sweep in sweeps.declared(app)]
+    assert scheduled_names(scheduler)[0] == "outbox.deliver"
+    assert {job.interval for job in scheduler.get_jobs()} == {app.config["STATDESK_SWEEP_SECONDS"]}
+    assert {job.queue_name for job in scheduler.get_jobs()} == {app.config["STATDESK_JOB_QUEUE"]}
+
+
+def test_the_scheduler_enqueues_every_job_and_a_worker_runs_them(app, redis, counted_sweep):
+    enqueued = cron_scheduler(app, redis).enqueue_jobs()
+    assert [job.args[0] for job in enqueued] == [sweep.name for sweep in sweeps.declared(app)]
+    assert job_queue(app, redis).count == len(enqueued)
+    _work(app, redis)
+    assert counted_sweep == [1]
+    queue = job_queue(app, redis)
+    assert queue.count == 0 and queue.failed_job_registry.count == 0
+    assert queue.finished_job_registry.count == len(enqueued)
+
+
+def test_schedulers_on_several_hosts_run_each_job_once_per_interval(app, redis, counted_sweep):
+    first, second = cron_scheduler(app, redis), cron_scheduler(app, redis)  # two hosts
+    assert "test.count-runs" in [job.args[0] for job in first.enqueue_jobs()]
+    assert "test.count-runs" in [job.args[0] for job in second.enqueue_jobs()]  # RQ does not coordinate them
+    _work(app, redis)
     assert counted_sweep == [1]
 
 
-def test_the_next_tick_runs_the_sweep_again(app, redis, counted_sweep):
-    every = app.config["STATDESK_SWEEP_SECONDS"]
-    schedule_tick(app, redis, now=T)
-    schedule_tick(app, redis, now=T + every)
-    with app.app_context():
-        run_worker(app, redis, burst=True)
-    assert counted_sweep == [1, 1]
+def test_the_next_interval_runs_the_job_again(app, redis):
+    runs = []
+    sweeps.register(app, "test.every-second", lambda: runs.append(1), interval=1)
+    scheduler = cron_scheduler(app, redis)
+    assert "test.every-second" in [job.args[0] for job in scheduler.enqueue_jobs()]
+    deadline = time.monotonic() + 10
+    while "test.every-second" not in [job.args[0] for job in scheduler.enqueue_jobs()]:
+        assert time.monotonic() < deadline, "the one-second job was not due again within 10 s"
+        time.sleep(0.05)
+    _work(app, redis)
+    assert runs == [1, 1]
 
 
 def test_a_worker_delivers_the_outbox(app, redis):
     _queue(app, recipient="warga@example.org")
-    schedule_tick(app, redis, now=T)
-    with app.app_context():
-        run_worker(app, redis, burst=True)
+    cron_scheduler(app, redis).enqueue_jobs()
+    _work(app, redis)
     assert [m["To"] for m in app.config["STATDESK_MAIL_TRANSPORT"].sent] == ["warga@example.org"]
 
 
-def test_a_failing_sweep_is_kept_as_failed_and_the_others_still_run(app, redis, counted_sweep):
+def test_a_failing_job_is_kept_as_failed_and_the_others_still_run(app, redis, counted_sweep):
     def broken():
         raise RuntimeError("reminder template missing")
 
-    register_sweep(app, broken)
-    schedule_tick(app, redis, now=T)
-    with app.app_context():
-        run_worker(app, redis, burst=True)
-    from rq import Queue
+    sweeps.register(app, "test.broken", broken)
+    cron_scheduler(app, redis).enqueue_jobs()
+    _work(app, redis)
     from rq.job import Job
 
-    failed = Queue(app.config["STATDESK_JOB_QUEUE"], connection=redis).failed_job_registry
+    failed = job_queue(app, redis).failed_job_registry
     assert counted_sweep == [1]
-    assert [Job.fetch(job_id, connection=redis).args for job_id in failed.get_job_ids()] == [(sweep_name(broken),)]
+    assert [Job.fetch(job_id, connection=redis).args for job_id in failed.get_job_ids()] == [("test.broken",)]
 
 
 def test_the_commands_say_what_is_missing_without_redis(app_config, tmp_path):
     from app import create_app
 
     app = create_app(dict(app_config, STATDESK_REDIS_URL=""))
-    result = app.test_cli_runner().invoke(args=["jobs", "scheduler", "--once"])
-    assert result.exit_code == 2 and "STATDESK_REDIS_URL is not set" in result.output
+    for command in (["jobs", "scheduler", "--once"], ["jobs", "worker", "--burst"]):
+        result = app.test_cli_runner().invoke(args=command)
+        assert result.exit_code == 2 and "STATDESK_REDIS_URL is not set" in result.output
 
 
 def test_rate_limits_are_shared_by_hosts_through_redis(app_config):
@@ -104,7 +135,3 @@ def test_rate_limits_are_shared_by_hosts_through_redis(app_config):
     answers = [hosts[n % 2].post("/password/forgot", data={"email": f"x{n}@example.org"}).status_code
                for n in range(12)]
     assert answers.count(429) == 2 and 429 not in answers[:10]
-
-
-def counted_sweep_fn(app):
-    return [s for s in app.extensions["statdesk_sweeps"] if s.__name__ == "count_runs"][0]

@@ -107,3 +107,15 @@ def test_paid_filter_and_price(client, catalog):
 def test_empty_query_lists_every_public_item_newest_first(client, catalog):
     body = client.get("/api/v1/search").get_json()
     assert body["total"] == 3
+
+
+def test_the_pager_keeps_every_filter_and_marks_the_page_shown(app, client, catalog):
+    import re
+
+    app.config["STATDESK_PAGE_SIZE"] = 1  # two hits for "penduduk" among tables and maps: two pages
+    html = client.get("/search?q=penduduk&kind=table&kind=map&page=2").get_data(as_text=True)
+    links = re.findall(r'<a class="page-link" href="([^"]+)">([^<]+)</a>', html)
+    assert [label for _href, label in links] == ["Sebelumnya", "1", "2"]
+    assert all("kind=table&amp;kind=map" in href and "q=penduduk" in href for href, _label in links)
+    assert '<li class="page-item active"><a class="page-link" href="/search?q=penduduk&amp;kind=table&amp;kind=map' \
+           '&amp;page=2">2</a>' in html
