@@ -2,7 +2,8 @@
 
 ``SETTINGS`` is the single list of what can be configured; the README's table is
 checked against it by a test.  ``load_settings`` turns an environment mapping into
-Flask config keys and refuses an unsafe production configuration.
+Flask config keys; ``refuse_unsafe_production`` (run by ``create_app``) refuses a
+production configuration that ``core.config_check`` finds unsafe.
 """
 
 from __future__ import annotations
