@@ -11,6 +11,7 @@ import importlib
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from core import settings
 from core.errors import register_error_handlers
@@ -32,15 +33,25 @@ def create_app(config: dict | None = None) -> Flask:
     loaded = settings.load_settings(instance_path=app.instance_path)
     loaded.update(config or {})
     app.config.update(loaded)
+    settings.refuse_unsafe_production(app.config)
     app.config.update({k: v for k, v in settings.derived_flask_config(app.config).items() if k not in (config or {})})
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = ";".join(
         os.path.join(HERE, package, "translations") for package in PACKAGES
         if os.path.isdir(os.path.join(HERE, package, "translations")))
+    _trust_proxies(app)
     _init_extensions(app)
     _register_packages(app)
     if app.config["STATDESK_BACKGROUND_SWEEPS"]:
         start_timer(app)  # the dev server's periodic jobs (core.sweeps)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Believe the ``X-Forwarded-*`` headers of ``STATDESK_TRUSTED_PROXIES`` proxies, so that rate limits,
+    lockouts and the audit log see the client's address, and links the scheme and host it used."""
+    hops = app.config["STATDESK_TRUSTED_PROXIES"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def _init_extensions(app: Flask) -> None:

@@ -5,7 +5,7 @@
 Builds a temporary SQLite database with the migrations, bulk-inserts the rows
 through the real tables (consumers, orders, lines, invoices, payments for about
 60 %), then runs each export in a fresh child process through the code the
-finance pages use (``orders.finance.queries`` + ``orders.finance.exports``) and
+finance pages use (``orders.finance.queries``, ``orders.finance.exports``, ``core.spreadsheets``) and
 reads the child's peak resident memory (``ru_maxrss``), which includes the
 interpreter and the application (measured alone as the baseline).  Prints the
 figures and writes them to ``docs/benchmarks.md`` (section "Finance exports").
@@ -85,6 +85,7 @@ def build(path: str, rows: int) -> None:
 
 def export(path: str, fmt: str) -> dict:
     """Run in a child process: one export of every invoice, counting rows and bytes."""
+    from core import spreadsheets
     from orders.finance import exports, queries
 
     app = _app(path)
@@ -93,9 +94,9 @@ def export(path: str, fmt: str) -> dict:
         started = time.perf_counter()
         rows = exports.rows_of(queries.invoice_rows(queries.Filters()))
         if fmt == "csv":
-            size = sum(len(chunk) for chunk in exports.csv_chunks(queries.INVOICE_COLUMNS, rows))
+            size = sum(len(chunk) for chunk in spreadsheets.csv_chunks(queries.INVOICE_COLUMNS, rows))
         else:
-            file = exports.xlsx_file(queries.INVOICE_COLUMNS, rows, sheet="invoices")
+            file = spreadsheets.xlsx_file(queries.INVOICE_COLUMNS, rows, sheet="invoices")
             size = os.path.getsize(file)
             os.unlink(file)
         seconds = time.perf_counter() - started

@@ -10,13 +10,12 @@ CSV and XLSX exports hold exactly the numbers shown.
 
 from __future__ import annotations
 
-import csv
-import io
 import itertools
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
 
+from core import spreadsheets
 from core.errors import UserFacingError
 
 SEPARATOR = "|"
@@ -102,25 +101,11 @@ def pivot(dimensions: list[dict], cells: dict, selection: Selection) -> Pivot:
     return Pivot(selection, row_keys, column_keys, matrix)
 
 
-def to_csv(result: Pivot) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(result.header())
-    for record in result.records():
-        writer.writerow(["" if v is None else v for v in record])
-    return out.getvalue()
+def to_csv(result: Pivot) -> bytes:
+    """The pivot as a CSV file (``core.spreadsheets``: no cell runs as a formula)."""
+    return spreadsheets.csv_bytes(result.header(), result.records())
 
 
 def to_xlsx(result: Pivot, title: str) -> bytes:
-    from openpyxl import Workbook
-
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Tabel"
-    sheet.append([title[:250]])
-    sheet.append(result.header())
-    for record in result.records():
-        sheet.append(record)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    """The pivot as an XLSX workbook under a title row; cells hold numbers, labels cannot run as formulas."""
+    return spreadsheets.xlsx_bytes(result.header(), result.records(), sheet="Tabel", title=title)

@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from catalog import calendar, dyntable, ordering, queries, reference, services
 from catalog.models import ItemKind, ReleaseStatus
-from core import clock
+from core import clock, spreadsheets
 from core.pagination import paginate
 from core.storage import get_storage
 from core.timefmt import to_local
@@ -94,15 +94,14 @@ def table(item_id: int):
 @bp.get("/<int:item_id>/table.csv")
 def table_csv(item_id: int):
     found, result = _table(item_id)
-    return Response("\ufeff" + dyntable.to_csv(result), mimetype="text/csv",
+    return Response(dyntable.to_csv(result), mimetype=spreadsheets.CSV_MEDIA_TYPE,
                     headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.csv"})
 
 
 @bp.get("/<int:item_id>/table.xlsx")
 def table_xlsx(item_id: int):
     found, result = _table(item_id)
-    return Response(dyntable.to_xlsx(result, found.title_id),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    return Response(dyntable.to_xlsx(result, found.title_id), mimetype=spreadsheets.XLSX_MEDIA_TYPE,
                     headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.xlsx"})
 
 

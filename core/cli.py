@@ -1,4 +1,4 @@
-"""``flask outbox …``, ``flask sweep``, ``flask demo …`` and ``flask backup …`` commands.
+"""``flask outbox …``, ``flask sweep``, ``flask demo …``, ``flask backup …`` and ``flask config check`` commands.
 
 Packages add their demo loaders with ``register_demo_loader``; ``flask demo load``
 runs them in registration order, each idempotent.
@@ -19,6 +19,25 @@ from core.outbox import deliver_due
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
 demo_cli = AppGroup("demo", help="Demo data.")
 backup_cli = AppGroup("backup", help="Backups of the database and files, and restore drills.")
+config_cli = AppGroup("config", help="The site's settings.")
+
+
+@config_cli.command("check")
+def config_check_command() -> None:
+    """List every unsafe or missing production setting; exit 1 if there is one, 0 if there is none.
+
+    The settings are judged as production would judge them, whatever ``STATDESK_ENV`` says.  In
+    production a site with such settings does not load at all, and every ``flask`` command (this
+    one too) prints the same list, from the same check, and exits 1.
+    """
+    from core.config_check import production_problems
+
+    problems = production_problems(current_app.config)
+    for problem in problems:
+        click.echo(problem)
+    if problems:
+        raise click.ClickException(f"{len(problems)} setting(s) not safe for production")
+    click.echo("every setting is safe for production")
 
 
 @outbox_cli.command("deliver")

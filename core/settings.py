@@ -2,7 +2,8 @@
 
 ``SETTINGS`` is the single list of what can be configured; the README's table is
 checked against it by a test.  ``load_settings`` turns an environment mapping into
-Flask config keys and refuses an unsafe production configuration.
+Flask config keys; ``refuse_unsafe_production`` (run by ``create_app``) refuses a
+production configuration that ``core.config_check`` finds unsafe.
 """
 
 from __future__ import annotations
@@ -12,9 +13,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+import click
 
-class ConfigurationError(RuntimeError):
-    """The environment describes a configuration the site must not start with."""
+from core.config_check import DEV_BANK_CALLBACK_SECRET, DEV_SECRET_KEY, production_problems
+
+
+class ConfigurationError(click.ClickException, RuntimeError):
+    """The environment describes a configuration the site must not start with.
+
+    A ``ClickException``, so that a ``flask`` command run against such an
+    environment prints the message and exits 1 instead of showing a traceback.
+    """
 
 
 def _bool(value: str) -> bool:
@@ -45,8 +54,6 @@ class Setting:
     default: Any
     help: str
 
-
-DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 - refused in production
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("STATDESK_ENV", "STATDESK_ENV", str, "development",
@@ -85,6 +92,8 @@ SETTINGS: tuple[Setting, ...] = (
             "largest single uploaded file, in MiB"),
     Setting("STATDESK_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", str, "memory://",
             "where rate-limit counters live (`memory://`, or `redis://host:6379` with several hosts)"),
+    Setting("STATDESK_TRUSTED_PROXIES", "STATDESK_TRUSTED_PROXIES", int, 0,
+            "reverse proxies in front of the site whose `X-Forwarded-For`, `-Proto` and `-Host` are believed"),
     Setting("STATDESK_LOGIN_MAX_FAILURES", "STATDESK_LOGIN_MAX_FAILURES", int, 5,
             "failed logins for one account or address before it is locked"),
     Setting("STATDESK_LOGIN_LOCK_MINUTES", "STATDESK_LOGIN_LOCK_MINUTES", int, 15,
@@ -110,7 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATDESK_INVOICE_EXPIRY_HOURS", "STATDESK_INVOICE_EXPIRY_HOURS", int, 48,
             "how long an invoice (and its billing code) can be paid; an expired invoice releases the order"),
     Setting("STATDESK_BANK_CALLBACK_SECRET", "STATDESK_BANK_CALLBACK_SECRET", str,
-            "dev-only-bank-callback-secret", "HMAC-SHA256 key the bank signs payment callbacks with"),
+            DEV_BANK_CALLBACK_SECRET, "HMAC-SHA256 key the bank signs payment callbacks with"),
     Setting("STATDESK_BANK_CALLBACK_WINDOW_SECONDS", "STATDESK_BANK_CALLBACK_WINDOW_SECONDS", int, 300,
             "largest clock difference accepted on a signed bank callback (replay window)"),
     Setting("STATDESK_PAYMENT_CALLBACK_RATE", "STATDESK_PAYMENT_CALLBACK_RATE", str, "600/minute",
@@ -153,8 +162,9 @@ SETTINGS: tuple[Setting, ...] = (
 def load_settings(environ: dict[str, str] | None = None, instance_path: str = "instance") -> dict[str, Any]:
     """Read every setting from ``environ`` and return Flask config keys.
 
-    Raises ``ConfigurationError`` for a value that does not parse and for a
-    production configuration without a real secret key or database URL.
+    Raises ``ConfigurationError`` for a value that does not parse or a combination
+    that cannot work.  Whether the result is safe for production is for
+    ``refuse_unsafe_production``, which ``create_app`` calls on its final config.
     """
     environ = os.environ if environ is None else environ
     config: dict[str, Any] = {}
@@ -167,8 +177,10 @@ def load_settings(environ: dict[str, str] | None = None, instance_path: str = "i
             config[setting.key] = setting.parse(raw)
         except ValueError as exc:
             raise ConfigurationError(f"{setting.env}: {exc}") from exc
-    _check_production(config)
-    if not config["SQLALCHEMY_DATABASE_URI"]:
+    _check_combinations(config)
+    if environ.get("FLASK_DEBUG", "").lower() not in {"", "0", "false", "no"}:
+        config["DEBUG"] = True  # as the ``flask`` command would set it, so the production check sees it
+    if not config["SQLALCHEMY_DATABASE_URI"] and config["STATDESK_ENV"] != "production":
         config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "statdesk.db")
     if not config["STATDESK_SEARCH_DIR"]:
         config["STATDESK_SEARCH_DIR"] = os.path.join(instance_path, "search")
@@ -177,23 +189,27 @@ def load_settings(environ: dict[str, str] | None = None, instance_path: str = "i
     return config
 
 
-def _check_production(config: dict[str, Any]) -> None:
+def _check_combinations(config: dict[str, Any]) -> None:
     if config["STATDESK_ENV"] not in {"development", "production", "testing"}:
         raise ConfigurationError(
             f"STATDESK_ENV must be development, production or testing, not {config['STATDESK_ENV']!r}")
+    if config["STATDESK_TRUSTED_PROXIES"] < 0:
+        raise ConfigurationError("STATDESK_TRUSTED_PROXIES counts proxies: give 0 or more")
     search = config["STATDESK_SEARCH_BACKEND"]
     if search not in {"whoosh", "postgresql"}:
         raise ConfigurationError(f"STATDESK_SEARCH_BACKEND must be whoosh or postgresql, not {search!r}")
     if search == "postgresql" and not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         raise ConfigurationError("STATDESK_SEARCH_BACKEND=postgresql keeps the index in the database: "
                                  "it needs a PostgreSQL DATABASE_URL")
-    if config["STATDESK_ENV"] != "production":
+
+
+def refuse_unsafe_production(config) -> None:
+    """Raise ``ConfigurationError`` listing every problem ``production_problems`` finds, in production only."""
+    if config.get("STATDESK_ENV") != "production":
         return
-    key = config["SECRET_KEY"]
-    if key == DEV_SECRET_KEY or len(key) < 32:
-        raise ConfigurationError("production needs SECRET_KEY set to a random value of 32 or more characters")
-    if not config["SQLALCHEMY_DATABASE_URI"]:
-        raise ConfigurationError("production needs DATABASE_URL")
+    problems = production_problems(config)
+    if problems:
+        raise ConfigurationError("production refuses to start with these settings:\n  " + "\n  ".join(problems))
 
 
 def derived_flask_config(config: dict[str, Any]) -> dict[str, Any]:

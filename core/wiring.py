@@ -5,7 +5,7 @@ from __future__ import annotations
 
 def init_app(app) -> None:
     from core import sweeps
-    from core.cli import backup_cli, demo_cli, outbox_cli, sweep_command
+    from core.cli import backup_cli, config_cli, demo_cli, outbox_cli, sweep_command
     from core.jobs import jobs_cli
     from core.outbox import deliver_due
     from core.views import bp
@@ -19,3 +19,4 @@ def init_app(app) -> None:
     app.cli.add_command(sweep_command)
     app.cli.add_command(jobs_cli)
     app.cli.add_command(backup_cli)
+    app.cli.add_command(config_cli)

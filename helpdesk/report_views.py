@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date, timedelta
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
+from core import spreadsheets
 from core.errors import UserFacingError
 from core.permissions import roles_required
 from helpdesk import reports
@@ -80,10 +79,7 @@ def download(name: str):
     if name not in REPORTS:
         abort(404)
     chosen = period()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in _rows(name, chosen):
-        writer.writerow(["" if value is None else value for value in row])
+    header, *rows = _rows(name, chosen)
     filename = f"{name}-{chosen.first.isoformat()}-{chosen.last.isoformat()}.csv"
-    return Response(buffer.getvalue(), mimetype="text/csv",
+    return Response(spreadsheets.csv_bytes(header, rows), mimetype=spreadsheets.CSV_MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

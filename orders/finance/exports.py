@@ -2,17 +2,16 @@
 written out as they come, so 100,000 invoices never sit in memory at once.
 
 Money is written as whole rupiah (numbers, not formatted text) and times in the
-office time zone, so a spreadsheet sums and sorts them as they are.
+office time zone, so a spreadsheet sums and sorts them as they are.  The files are
+written by ``core.spreadsheets``, which keeps names and references from running as
+formulas.
 """
 
 from __future__ import annotations
 
-import csv
 import enum
-import io
 import os
-import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,25 +22,18 @@ from core.timefmt import local_zone
 BATCH = 1000
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _text(value: str) -> str:
-    # A consumer's name must never run as a spreadsheet formula.
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def _converters(zone) -> dict:
     def moment(value: datetime) -> str:
         return value.astimezone(zone).isoformat(" ", "seconds")[:19]
 
-    return {int: None, str: _text, datetime: moment, type(None): lambda _: ""}
+    return {datetime: moment, type(None): lambda _: ""}
 
 
 def rows_of(query: sa.Select) -> Iterator[list]:
     """The query's rows as export cells, fetched ``BATCH`` at a time (a server-side cursor on PostgreSQL).
 
-    Money stays an integer, times become office-time text, enums their value.
+    Money stays an integer, times become office-time text, enums their value, text stays text
+    (the writers of ``core.spreadsheets`` neutralise it).
     """
     converters = _converters(local_zone())
     result = db.session.execute(query.execution_options(yield_per=BATCH))
@@ -58,40 +50,6 @@ def rows_of(query: sa.Select) -> Iterator[list]:
                 elif isinstance(value, enum.Enum):
                     cells[index] = value.value
             yield cells
-
-
-def csv_chunks(header: Iterable[str], rows: Iterable[tuple]) -> Iterator[bytes]:
-    """UTF-8 CSV (with a byte-order mark, so spreadsheet programs read it right) in chunks."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    yield ("\ufeff" + buffer.getvalue()).encode()
-    buffer.seek(0)
-    buffer.truncate()
-    for count, row in enumerate(rows, 1):
-        writer.writerow(row)
-        if count % BATCH == 0:
-            yield buffer.getvalue().encode()
-            buffer.seek(0)
-            buffer.truncate()
-    yield buffer.getvalue().encode()
-
-
-def xlsx_file(header: Iterable[str], rows: Iterable[tuple], sheet: str) -> str:
-    """Write an XLSX workbook to a temporary file in constant memory; the caller deletes it."""
-    import xlsxwriter
-
-    handle, path = tempfile.mkstemp(suffix=".xlsx", prefix="statdesk-export-")
-    os.close(handle)
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "tmpdir": tempfile.gettempdir(),
-                                         "strings_to_formulas": False, "strings_to_urls": False})
-    worksheet = workbook.add_worksheet(sheet[:31])
-    bold = workbook.add_format({"bold": True})
-    worksheet.write_row(0, 0, list(header), bold)
-    for number, row in enumerate(rows, 1):
-        worksheet.write_row(number, 0, row)
-    workbook.close()
-    return path
 
 
 def in_app_context(app, chunks: Iterator[bytes]) -> Iterator[bytes]:

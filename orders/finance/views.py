@@ -11,7 +11,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, rend
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core import clock
+from core import clock, spreadsheets
 from core.errors import UserFacingError
 from core.extensions import db
 from core.pagination import requested_page
@@ -54,11 +54,10 @@ def _export(name: str, fmt: str):
     if fmt == "csv":
         query = rows_of(filters)
         body = exports.in_app_context(current_app._get_current_object(),
-                                      exports.csv_chunks(columns, exports.rows_of(query)))
-        return Response(body, mimetype="text/csv; charset=utf-8", headers=headers)
-    path = exports.xlsx_file(columns, exports.rows_of(rows_of(filters)), sheet=name)
-    return Response(exports.stream_file(path), headers=headers,
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+                                      spreadsheets.csv_chunks(columns, exports.rows_of(query)))
+        return Response(body, mimetype=spreadsheets.CSV_MEDIA_TYPE, headers=headers)
+    path = spreadsheets.xlsx_file(columns, exports.rows_of(rows_of(filters)), sheet=name)
+    return Response(exports.stream_file(path), headers=headers, mimetype=spreadsheets.XLSX_MEDIA_TYPE)
 
 
 @bp.get("/")

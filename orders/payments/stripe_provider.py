@@ -2,11 +2,13 @@
 
 Every create call carries an idempotency key derived from our own identifiers, so
 publishing an invoice again after a failure never makes a second Stripe object.
-Webhooks are verified with ``stripe.Webhook.construct_event`` (Stripe's 300-second
-tolerance), each event id is stored under a unique constraint in the same
-transaction as its effect, and state is derived from the invoice object the event
-carries, never from the order in which events arrive.  Stripe counts rupiah in
-hundredths (IDR is a two-decimal currency there), so amounts are converted at this edge.
+Webhooks are verified with ``stripe.Webhook.construct_event`` and refused when their
+timestamp is more than Stripe's 300-second tolerance away from our clock, in the past
+(a replay) or in the future (a forged clock), as the bank callback is.  Each event id
+is stored under a unique constraint in the same transaction as its effect, and state
+is derived from the invoice object the event carries, never from the order in which
+events arrive.  Stripe counts rupiah in hundredths (IDR is a two-decimal currency
+there), so amounts are converted at this edge.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from orders.models import Invoice, InvoiceStatus, ProviderEvent, StripeCustomer
 from orders.payments.recording import PaymentProblem, record_payment, reject
 
 SEN_PER_RUPIAH = 100
+TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
 HANDLED_EVENTS = frozenset({"invoice.paid", "invoice.payment_succeeded", "invoice.payment_failed",
                             "invoice.voided", "invoice.marked_uncollectible", "invoice.updated",
                             "invoice.finalized"})
@@ -101,9 +104,14 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
     """Verify, apply the event's effect and store its id in one transaction, and answer."""
     secret = current_app.config["STATDESK_STRIPE_WEBHOOK_SECRET"]
     try:
-        event = stripe.Webhook.construct_event(payload, signature_header, secret)
+        # Stripe's own check looks only into the past and at the system time: ours looks both ways.
+        event = stripe.Webhook.construct_event(payload, signature_header, secret, tolerance=None)
     except (ValueError, stripe.SignatureVerificationError):
         problem = PaymentProblem("bad_signature", 400, _("The webhook signature is not valid."))
+        reject(problem, None, provider="stripe")
+        return WebhookAnswer(400, {"status": "refused", "reason": problem.reason})
+    if abs(clock.now().timestamp() - _signed_at(signature_header)) > TOLERANCE_SECONDS:
+        problem = PaymentProblem("stale_signature", 400, _("The webhook signature is too old or from the future."))
         reject(problem, None, provider="stripe")
         return WebhookAnswer(400, {"status": "refused", "reason": problem.reason})
     if event.type not in HANDLED_EVENTS:
@@ -128,6 +136,12 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
         transaction.rollback()
         return WebhookAnswer(200, {"status": "duplicate"})
     return WebhookAnswer(200, {"status": outcome})
+
+
+def _signed_at(signature_header: str) -> int:
+    """The ``t=`` timestamp of a ``Stripe-Signature`` header that ``construct_event`` has accepted."""
+    pairs = (item.split("=", 1) for item in signature_header.split(","))
+    return int(next(value for key, value in pairs if key.strip() == "t"))
 
 
 def _invoice_query(remote) -> sa.Select:

@@ -4,6 +4,7 @@ import pytest
 
 from app import create_app
 from core.settings import SETTINGS, ConfigurationError, load_settings
+from tests.support.production import SAFE_PRODUCTION_ENV, set_environment
 
 README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
 
@@ -14,20 +15,8 @@ def test_development_defaults_need_no_environment():
     assert config["BABEL_DEFAULT_LOCALE"] == "id"
 
 
-def test_production_refuses_the_development_secret_key():
-    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
-        load_settings({"STATDESK_ENV": "production", "DATABASE_URL": "postgresql://db/statdesk"})
-
-
-def test_production_refuses_a_missing_database_url():
-    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
-        load_settings({"STATDESK_ENV": "production", "SECRET_KEY": "k" * 40})
-
-
-def test_production_starts_with_real_secret_and_database(monkeypatch):
-    monkeypatch.setenv("STATDESK_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "s" * 48)
-    monkeypatch.setenv("DATABASE_URL", "postgresql://postgres@127.0.0.1/statdesk")
+def test_production_starts_with_every_guarding_setting_set(monkeypatch):
+    set_environment(monkeypatch, SAFE_PRODUCTION_ENV)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")

@@ -68,7 +68,7 @@ def table(client, name, **args) -> list[dict]:
     with clock.frozen(NOW):
         response = client.get(f"/helpdesk/reports/{name}.csv", query_string={**OCTOBER, **args})
     assert response.status_code == 200 and response.mimetype == "text/csv"
-    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
 def test_sla_compliance_by_kind(data, supervisor):

@@ -246,3 +246,22 @@ def test_unreachable_stripe_leaves_an_open_invoice_that_can_be_published_later(a
     login(email)
     assert client.post(f"/orders/{order_id}/invoice/publish").status_code == 302
     assert shop.invoice(order_id).provider_ref in fake.invoices
+
+
+@pytest.mark.parametrize("offset", [600, -600], ids=["future", "past"])
+def test_signature_600_seconds_away_from_our_clock_is_refused_and_audited(app, client, fake, stripe_order, offset):
+    _, invoice = stripe_order
+    payload = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 500_000 * 100))
+    response = deliver(client, payload, timestamp=int(time.time()) + offset)
+    assert response.status_code == 400 and response.get_json()["reason"] == "stale_signature"
+    assert _count(app, Payment) == 0 and _count(app, ProviderEvent) == 0
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "payment.reject")) \
+            ["reason"] == "stale_signature"
+
+
+def test_signature_within_the_tolerance_either_way_is_accepted(app, client, fake, stripe_order):
+    _, invoice = stripe_order
+    payload = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 500_000 * 100))
+    assert deliver(client, payload, timestamp=int(time.time()) + 240).status_code == 200
+    assert _count(app, Payment) == 1

@@ -3,6 +3,7 @@
 import pytest
 
 from app import create_app
+from tests.support.production import SAFE_PRODUCTION_ENV, set_environment
 
 
 @pytest.fixture
@@ -35,9 +36,7 @@ def test_rate_limited_page_explains_itself(app):
 
 
 def test_production_cookies_are_secure_httponly_and_samesite(monkeypatch, tmp_path):
-    monkeypatch.setenv("STATDESK_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "p" * 48)
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/prod.db")
+    set_environment(monkeypatch, dict(SAFE_PRODUCTION_ENV, DATABASE_URL=f"sqlite:///{tmp_path}/prod.db"))
     config = create_app().config
     assert config["SESSION_COOKIE_SECURE"] and config["SESSION_COOKIE_HTTPONLY"]
     assert config["SESSION_COOKIE_SAMESITE"] == "Lax"
