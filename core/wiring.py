@@ -4,9 +4,12 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
+    from core import unit_of_work
     from core.cli import backup_cli, demo_cli, outbox_cli, sweep_command
     from core.jobs import jobs_cli
     from core.views import bp
+
+    unit_of_work.listen()
 
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)
