@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 
 from accounts import sso
 from accounts.views import bp, start_session
-from core.extensions import db, limiter
+from core.extensions import limiter
 from core.urls import is_safe_redirect
 
 PENDING_LINK = "sso_pending_link"
@@ -22,7 +22,6 @@ def _provider_or_404(name: str) -> sso.Provider:
 
 
 def _problem(error: sso.SSOError):
-    db.session.rollback()
     return render_template("accounts/sso_problem.html", message=error.message), error.status
 
 

@@ -18,7 +18,6 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core import audit, clock
 from core.extensions import db
-from orders import signals as transaction
 from orders import states
 from orders.models import Invoice, InvoiceCounter, InvoiceStatus, Order, OrderState
 
@@ -108,7 +107,7 @@ def expire_due_invoices(limit: int = 500) -> int:
     ids = db.session.scalars(sa.select(Invoice.id).where(Invoice.status == InvoiceStatus.OPEN,
                                                          Invoice.expires_at <= clock.now())
                              .order_by(Invoice.id).limit(limit)).all()
-    transaction.rollback()
+    db.session.rollback()
     expired = 0
     for invoice_id in ids:
         invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == invoice_id))
@@ -116,7 +115,7 @@ def expire_due_invoices(limit: int = 500) -> int:
         if closing:
             close_invoice(invoice, InvoiceStatus.EXPIRED, reason="expired")
             expired += 1
-        transaction.commit()
+        db.session.commit()
         if closing:
             from orders.payments import withdraw_closed
 

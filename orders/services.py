@@ -20,7 +20,6 @@ from core.errors import UserFacingError
 from core.extensions import db
 from core.storage import get_storage
 from orders import catalog_port, eligibility, states
-from orders import signals as transaction
 from orders.emails import invoice_issued
 from orders.fulfilment import move_cleared_order
 from orders.invoicing import issue_invoice
@@ -43,7 +42,7 @@ def add_to_cart(user, item_id: int, quantity: int = 1, region: str = "", variabl
     if item is None:
         raise UserFacingError(_("This item cannot be ordered."), 404)
     line = _cart_line(user, item, quantity, _validated_options(item, region, variables or []))
-    transaction.commit()
+    db.session.commit()
     return line
 
 
@@ -73,7 +72,7 @@ def order_again(user, order: Order) -> tuple[int, list[str]]:
             added += 1
         except UserFacingError:
             left_out.append(old.title)
-    transaction.commit()
+    db.session.commit()
     return added, left_out
 
 
@@ -116,7 +115,7 @@ def remove_from_cart(user, line_id: int) -> None:
     if line is None or line.user_id != user.id:
         raise UserFacingError(_("This line is not in your cart."), 404)
     db.session.delete(line)
-    transaction.commit()
+    db.session.commit()
 
 
 # -- checkout -----------------------------------------------------------------------------------
@@ -154,9 +153,9 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
         orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
                   for kind, lines in groups.items()]
         db.session.execute(sa.delete(CartLine).where(CartLine.user_id == user.id))
-        transaction.commit()
+        db.session.commit()
     except sa.exc.IntegrityError as exc:  # a colleague's simultaneous zero-rupiah claim for the same product
-        transaction.rollback()
+        db.session.rollback()
         for key in filter(None, (abstract_key, letter_key)):
             get_storage().delete(key)
         raise UserFacingError(_("Your institution has already requested one of these products at zero "
@@ -284,7 +283,7 @@ def publish_invoices(orders: list[Order]) -> None:
             try:
                 provider_named(invoice.provider).publish(invoice)
             except Exception:  # the invoice stays open; the order page offers to try again (invoice_publish)
-                transaction.rollback()
+                db.session.rollback()
                 current_app.logger.exception("publishing invoice %s failed", invoice.number)
                 audit.record("invoice.publish_failed", ("Invoice", invoice.id), None)
-                transaction.commit()
+                db.session.commit()

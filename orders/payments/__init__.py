@@ -12,7 +12,7 @@ from typing import Protocol
 
 from flask import current_app
 
-from orders import signals as transaction
+from core.extensions import db
 from orders.models import Invoice
 
 
@@ -48,10 +48,10 @@ def withdraw_closed(invoice: Invoice) -> None:
     try:
         provider_named(invoice.provider).withdraw(invoice)
     except Exception:  # the closed invoice stays closed here; a late payment is refused and audited
-        transaction.rollback()
+        db.session.rollback()
         current_app.logger.exception("withdrawing invoice %s failed", invoice.number)
         audit.record("invoice.withdraw_failed", ("Invoice", invoice.id), None, provider=invoice.provider)
-        transaction.commit()
+        db.session.commit()
 
 
 def default_provider() -> PaymentProvider:
