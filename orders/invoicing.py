@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.extensions import db
 from orders import states
 from orders.models import Invoice, InvoiceCounter, InvoiceStatus, Order, OrderState
@@ -113,11 +113,10 @@ def expire_due_invoices(limit: int = 500) -> int:
         invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == invoice_id))
         closing = invoice is not None and invoice.status is InvoiceStatus.OPEN and invoice.expires_at <= clock.now()
         if closing:
-            close_invoice(invoice, InvoiceStatus.EXPIRED, reason="expired")
-            expired += 1
-        db.session.commit()
-        if closing:
             from orders.payments import withdraw_closed
 
-            withdraw_closed(invoice)
+            close_invoice(invoice, InvoiceStatus.EXPIRED, reason="expired")
+            unit_of_work.after_commit(withdraw_closed, invoice)
+            expired += 1
+        db.session.commit()
     return expired

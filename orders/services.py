@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
 from core.storage import get_storage
@@ -153,6 +153,7 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
         orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
                   for kind, lines in groups.items()]
         db.session.execute(sa.delete(CartLine).where(CartLine.user_id == user.id))
+        unit_of_work.after_commit(publish_invoices, orders)
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # a colleague's simultaneous zero-rupiah claim for the same product
         db.session.rollback()
@@ -160,7 +161,6 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
             get_storage().delete(key)
         raise UserFacingError(_("Your institution has already requested one of these products at zero "
                                 "rupiah. Please review your cart."), 409) from exc
-    publish_invoices(orders)
     return orders
 
 
@@ -274,7 +274,12 @@ def open_invoice(order: Order, actor=None):
 
 
 def publish_invoices(orders: list[Order]) -> None:
-    """After the commit: let the provider make each new invoice payable (a no-op for ``local``)."""
+    """Let the provider make each new invoice payable (a no-op for ``local``).
+
+    Queued as an after-commit effect by the services that issue invoices (the
+    provider must never publish an invoice whose transaction rolled back); the
+    order page's "try again" calls it directly.
+    """
     from orders.payments import provider_named
 
     for order in orders:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
 from orders import eligibility, states
@@ -47,8 +47,8 @@ def approve(order: Order, actor, sample=None) -> None:
         open_invoice(order, actor)
     else:
         move_cleared_order(order, "approve", actor)
+    unit_of_work.after_commit(publish_invoices, [order])
     db.session.commit()
-    publish_invoices([order])
 
 
 def reject(order: Order, actor, reason: str) -> None:
@@ -72,8 +72,8 @@ def cancel(order: Order, user) -> None:
         if invoice.status is not InvoiceStatus.OPEN:
             raise UserFacingError(_("This invoice is no longer open."), 409)
         close_invoice(invoice, InvoiceStatus.CANCELLED, user, reason="cancelled by consumer")
+        unit_of_work.after_commit(withdraw_closed, invoice)
         db.session.commit()
-        withdraw_closed(invoice)
         return
     states.apply(order, "cancel", OrderState.CANCELLED, user)
     eligibility.release_claims(order)

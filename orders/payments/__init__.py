@@ -1,8 +1,9 @@
 """Payment providers behind one small interface, chosen by ``STATDESK_PAYMENT_PROVIDER``.
 
 A provider ``prepare``s an invoice inside the issuing transaction (the local
-provider binds a billing code to it) and ``publish``es it after the commit (Stripe
-creates its Customer and Invoice, with idempotency keys, so a retry is safe).
+provider binds a billing code to it) and ``publish``es it after the commit, as an
+effect queued with ``core.unit_of_work`` (Stripe creates its Customer and Invoice,
+with idempotency keys, so a retry is safe).
 Payments from every provider end in ``orders.payments.recording.record_payment``.
 """
 
