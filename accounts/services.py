@@ -62,6 +62,8 @@ def _check_password(password: str, email: str, full_name: str) -> None:
 
 
 def _apply_profile(user: User, data: ProfileData) -> None:
+    if data.segment is Segment.PRIVATE and not data.npwp.strip():  # refused before anything changes
+        raise AccountError(_("A tax number (NPWP) is required for private companies."))
     user.full_name = data.full_name.strip()
     user.locale = data.locale if data.locale in ("id", "en") else "id"
     if user.profile is None:
@@ -70,8 +72,6 @@ def _apply_profile(user: User, data: ProfileData) -> None:
     user.profile.institution = data.institution.strip()
     user.profile.phone = data.phone.strip()
     user.profile.npwp = data.npwp.strip()
-    if data.segment is Segment.PRIVATE and not user.profile.npwp:
-        raise AccountError(_("A tax number (NPWP) is required for private companies."))
 
 
 def register_consumer(email: str, password: str, data: ProfileData) -> User:

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from accounts import sso, sso_linking
 from accounts.services import AccountError
 from accounts.views import bp, start_session
-from core.extensions import db, limiter
+from core.extensions import limiter
 from core.urls import is_safe_redirect
 
 PENDING_LINK = "sso_pending_link"
@@ -23,7 +23,6 @@ def _provider_or_404(name: str) -> sso.Provider:
 
 
 def _problem(error: AccountError):
-    db.session.rollback()
     return render_template("accounts/sso_problem.html", message=error.message), error.status
 
 
@@ -108,7 +107,6 @@ def sso_link():
             sso_linking.send_link_email(provider, claims)
             return _link_page(provider, claims, sent=True)
     except AccountError as exc:
-        db.session.rollback()
         if exc.status in {401, 429}:  # the person may try again, or use the other proof
             return _link_page(provider, claims, error=exc.message, status=exc.status)
         return _problem(exc)

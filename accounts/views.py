@@ -104,7 +104,6 @@ def register():
     try:
         user = services.register_consumer(form.email.data, form.password.data, _profile_data(form))
     except AccountError as exc:
-        db.session.rollback()
         return _form_error(form, exc, "accounts/register.html")
     return render_template("accounts/check_email.html", email=user.email), 201
 
@@ -117,7 +116,6 @@ def verify_email(token: str):
     try:
         services.verify_email(token)
     except AccountError as exc:
-        db.session.rollback()
         return render_template("accounts/token_problem.html", message=exc.message), exc.status
     flash(_("Thank you, your e-mail address is confirmed. You can sign in now."), "success")
     return redirect(url_for("accounts.login"))
@@ -156,7 +154,6 @@ def reset_password(token: str):
     try:
         services.reset_password(token, form.password.data)
     except AccountError as exc:
-        db.session.rollback()
         return _form_error(form, exc, "accounts/reset.html")
     flash(_("Your password has been changed. Sign in with the new password."), "success")
     return redirect(url_for("accounts.login"))
@@ -206,7 +203,6 @@ def profile():
     try:
         services.update_profile(user, _profile_data(form))
     except AccountError as exc:
-        db.session.rollback()
         return _form_error(form, exc, "accounts/profile.html", password_form=password_form)
     session["lang"] = user.locale
     flash(_("Your profile has been saved."), "success")
@@ -224,7 +220,6 @@ def change_password():
     try:
         services.change_password(user, password_form.current.data, password_form.password.data)
     except AccountError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return render_template("accounts/profile.html", form=form, password_form=password_form), exc.status
     login_user(user)  # the session token rotated: keep this browser signed in
@@ -255,7 +250,6 @@ def admin_user_new():
         user = admin_services.create_user(current_user, form.email.data, form.full_name.data, _roles_from(form),
                                           form.unit.data or "", Segment(form.segment.data), form.institution.data or "")
     except AccountError as exc:
-        db.session.rollback()
         return _form_error(form, exc, "accounts/admin_user_form.html", user=None)
     flash(_("The account was created and an invitation was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("accounts.admin_users"))
@@ -276,7 +270,6 @@ def admin_user_edit(user_id: int):
         admin_services.update_user(current_user, user, form.full_name.data, _roles_from(form),
                                    form.unit.data or "", form.active.data)
     except AccountError as exc:
-        db.session.rollback()
         return _form_error(form, exc, "accounts/admin_user_form.html", user=user)
     flash(_("The account was saved."), "success")
     return redirect(url_for("accounts.admin_users"))

@@ -9,7 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from catalog import services, signals
+from catalog import services
 from catalog.forms import ActionForm, FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
 from catalog.models import Item, ItemKind, TariffKind
 from catalog.permissions import EDITOR_ROLES, editable_clause, edits_all
@@ -78,7 +78,6 @@ def _fill(form: ItemForm, item: Item) -> None:
 
 
 def _failed(exc: UserFacingError, template: str, status: int | None = None, **context):
-    signals.rollback()
     flash(exc.description, "error")
     return render_template(template, **context), status or exc.code
 
@@ -159,11 +158,7 @@ def upload(item_id: int):
     form = FileForm()
     if not form.validate_on_submit():
         raise UserFacingError(_("The form has expired. Reload the page and try again."))
-    try:
-        services.attach_file(_user(), item_id, request.files.get("file"))
-    except UserFacingError as exc:
-        signals.rollback()
-        raise exc
+    services.attach_file(_user(), item_id, request.files.get("file"))
     return _done(item_id, _("The file has been stored."))
 
 

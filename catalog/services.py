@@ -2,7 +2,8 @@
 
 Each operation checks who may do it, validates, changes state, writes an audit
 entry, marks the item for the search index and commits once; the release, version
-and withdrawal signals leave after that commit (``catalog.signals``).
+and withdrawal signals are queued with ``core.unit_of_work`` and leave only once
+that commit has happened (``catalog.signals``).
 What orders ask of the catalog lives in ``catalog.ordering``.
 """
 
@@ -18,7 +19,7 @@ from flask_babel import gettext as _
 from catalog import reference, signals, tariffs
 from catalog.models import Access, Item, ItemFile, ItemKind, ItemVersion, ReleaseStatus, TableData, TariffKind, Variable
 from catalog.permissions import can_edit, edits_all
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
 from core.storage import get_storage
@@ -164,7 +165,7 @@ def create_item(actor, data: ItemData) -> Item:
     db.session.flush()
     audit.record("catalog.item_created", item, actor, kind=item.kind.value)
     mark_changed(SOURCE, item.id)
-    signals.commit()
+    db.session.commit()
     return item
 
 
@@ -176,7 +177,7 @@ def update_item(actor, item_id: int, data: ItemData) -> Item:
     _apply(item, data)
     audit.record("catalog.item_updated", item, actor)
     mark_changed(SOURCE, item.id)
-    signals.commit()
+    db.session.commit()
     return item
 
 
@@ -193,7 +194,7 @@ def set_table_data(actor, item_id: int, measure: str, dimensions: list[dict], ce
     item.table_data.measure, item.table_data.dimensions, item.table_data.cells = measure, dimensions, cells
     audit.record("catalog.table_data_set", item, actor, cells=len(cells))
     mark_changed(SOURCE, item.id)
-    signals.commit()
+    db.session.commit()
     return item
 
 
@@ -210,7 +211,7 @@ def schedule_release(actor, item_id: int, release_at: datetime) -> Item:
     item.status, item.release_at = ReleaseStatus.SCHEDULED, release_at
     audit.record("catalog.release_scheduled", item, actor, release_at=release_at.isoformat())
     mark_changed(SOURCE, item.id)
-    signals.commit()
+    db.session.commit()
     return item
 
 
@@ -227,8 +228,8 @@ def _release(actor, item: Item) -> Item:
     item.status = ReleaseStatus.RELEASED
     audit.record("catalog.item_released", item, actor)
     mark_changed(SOURCE, item.id)
-    signals.announce(signals.item_released, item_id=item.id)
-    signals.commit()
+    unit_of_work.send_after_commit(signals.item_released, item_id=item.id)
+    db.session.commit()
     return item
 
 
@@ -241,8 +242,8 @@ def release_due() -> int:
         item.status = ReleaseStatus.RELEASED
         audit.record("catalog.item_released", item, None, scheduled=True)
         mark_changed(SOURCE, item.id)
-        signals.announce(signals.item_released, item_id=item.id)
-    signals.commit()
+        unit_of_work.send_after_commit(signals.item_released, item_id=item.id)
+    db.session.commit()
     return len(due)
 
 
@@ -257,7 +258,7 @@ def attach_file(actor, item_id: int, upload) -> ItemFile:
     audit.record("catalog.file_added", item, actor, filename=file.filename, sha256=file.sha256)
     mark_changed(SOURCE, item.id)
     try:
-        signals.commit()
+        db.session.commit()
     except Exception:
         get_storage().delete(stored.key)
         raise
@@ -277,8 +278,8 @@ def publish_version(actor, item_id: int, changelog: str) -> ItemVersion:
     audit.record("catalog.version_published", item, actor, version=item.version)
     mark_changed(SOURCE, item.id)
     if item.is_public():
-        signals.announce(signals.item_versioned, item_id=item.id, version=item.version)
-    signals.commit()
+        unit_of_work.send_after_commit(signals.item_versioned, item_id=item.id, version=item.version)
+    db.session.commit()
     return version
 
 
@@ -292,8 +293,8 @@ def withdraw(actor, item_id: int, reason: str) -> Item:
     item.status, item.withdrawn_reason = ReleaseStatus.WITHDRAWN, reason
     audit.record("catalog.item_withdrawn", item, actor, reason=reason)
     mark_changed(SOURCE, item.id)
-    signals.announce(signals.item_withdrawn, item_id=item.id, reason=reason)
-    signals.commit()
+    unit_of_work.send_after_commit(signals.item_withdrawn, item_id=item.id, reason=reason)
+    db.session.commit()
     return item
 
 

@@ -205,10 +205,8 @@ def rate(actor, ticket: Ticket, scores: dict[str, int], comment: str = "") -> Ra
     return rating
 
 
-def on_work_assigned(item_type: str, item, decision, actor=None) -> None:
-    """Roster signal: a consultation got an operator (new, from the queue, or reassigned)."""
-    if item_type != ITEM_TYPE:
-        return
+def on_work_assigned(item, decision, actor=None) -> None:
+    """Roster owner handler: a consultation got an operator (new, from the queue, or reassigned)."""
     ticket = db.session.get(Ticket, int(item.item_id))
     if ticket is None:
         return

@@ -17,7 +17,7 @@ def init_app(app) -> None:
     from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
     from roster.kinds import register_kind
-    from roster.signals import work_assigned
+    from roster.signals import register_owner
 
     try:
         app.extensions["statdesk_sla"] = parse_policies(app.config["STATDESK_SLA"])
@@ -27,7 +27,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     for kind, label in KIND_LABELS.items():
         register_kind(app, kind.value, label)
-    work_assigned.connect(services.on_work_assigned, weak=False)
+    register_owner(app, services.ITEM_TYPE, services.on_work_assigned)
     sweeps.register(app, "consultation.sla-reminders", run_sweep)
     register_demo_loader(app, "consultation", demo.load)
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):

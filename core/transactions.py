@@ -2,6 +2,8 @@
 
 Such an abort is not a bug but a lost race: the transaction is rolled back and
 the operation, which reads its state afresh, runs again.  Other errors pass through.
+The rollback also drops the after-commit effects the failed attempt queued
+(``core.unit_of_work``); the attempt that commits queues its own.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from core import sweeps
+    from core import sweeps, unit_of_work
     from core.cli import backup_cli, config_cli, demo_cli, outbox_cli, sweep_command
     from core.jobs import jobs_cli
     from core.outbox import deliver_due
@@ -12,6 +12,7 @@ def init_app(app) -> None:
 
     # Declared before any package's jobs (core is wired first), so every round delivers the outbox first.
     sweeps.register(app, "outbox.deliver", deliver_due)
+    unit_of_work.listen()
 
     app.register_blueprint(bp)
     app.cli.add_command(outbox_cli)

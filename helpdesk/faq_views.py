@@ -87,7 +87,6 @@ def edit(entry_id: int):
                      question_en=form.get("question_en", ""), answer_id=form.get("answer_id", ""),
                      answer_en=form.get("answer_en", ""), published=form.get("published") == "1")
         except faq.FaqError as exc:
-            db.session.rollback()
             flash(exc.description, "error")
             return render_template("helpdesk/faq/edit.html", entry=found, form=form, categories=CATEGORIES), 400
         flash(_("FAQ entry saved."), "success")

@@ -14,7 +14,6 @@ from itsdangerous import BadSignature, URLSafeSerializer
 
 from core import audit, clock
 from core.extensions import db
-from orders import signals as transaction
 from orders.models import DeliveredFile, OrderState
 
 SALT = "orders-download"
@@ -54,12 +53,12 @@ def claim_download(token: str, user) -> DeliveredFile:
                                        DeliveredFile.download_count < DeliveredFile.max_downloads)
         .values(download_count=DeliveredFile.download_count + 1))
     if counted.rowcount != 1:
-        transaction.rollback()
+        db.session.rollback()
         raise DownloadProblem(410, _("This file has been downloaded the maximum of %(limit)d times. Ask the "
                                      "service desk for a new link, quoting order %(number)s.",
                                      limit=delivered.max_downloads, number=delivered.order.number))
     audit.record("delivery.download", delivered, user, order=delivered.order.number, file=delivered.filename)
-    transaction.commit()
+    db.session.commit()
     db.session.refresh(delivered)
     return delivered
 

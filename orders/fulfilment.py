@@ -61,10 +61,8 @@ def open_task(order: Order) -> FulfilmentTask:
     return task
 
 
-def on_work_assigned(item_type: str, item, decision, actor=None) -> None:
-    """Roster signal: a fulfilment task got an operator (at once, from the queue, or reassigned)."""
-    if item_type != ITEM_TYPE:
-        return
+def on_work_assigned(item, decision, actor=None) -> None:
+    """Roster owner handler: a fulfilment task got an operator (at once, from the queue, or reassigned)."""
     task = db.session.get(FulfilmentTask, int(item.item_id))
     if task is not None and task.state is TaskState.OPEN:
         task.assignee_id = item.assignee_id

@@ -16,9 +16,8 @@ from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.extensions import db
-from orders import signals as transaction
 from orders import states
 from orders.models import Invoice, InvoiceCounter, InvoiceStatus, Order, OrderState
 
@@ -108,17 +107,16 @@ def expire_due_invoices(limit: int = 500) -> int:
     ids = db.session.scalars(sa.select(Invoice.id).where(Invoice.status == InvoiceStatus.OPEN,
                                                          Invoice.expires_at <= clock.now())
                              .order_by(Invoice.id).limit(limit)).all()
-    transaction.rollback()
+    db.session.rollback()
     expired = 0
     for invoice_id in ids:
         invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == invoice_id))
         closing = invoice is not None and invoice.status is InvoiceStatus.OPEN and invoice.expires_at <= clock.now()
         if closing:
-            close_invoice(invoice, InvoiceStatus.EXPIRED, reason="expired")
-            expired += 1
-        transaction.commit()
-        if closing:
             from orders.payments import withdraw_closed
 
-            withdraw_closed(invoice)
+            close_invoice(invoice, InvoiceStatus.EXPIRED, reason="expired")
+            unit_of_work.after_commit(withdraw_closed, invoice)
+            expired += 1
+        db.session.commit()
     return expired

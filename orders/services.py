@@ -15,12 +15,11 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
 from core.storage import get_storage
 from orders import catalog_port, eligibility, states
-from orders import signals as transaction
 from orders.emails import invoice_issued
 from orders.fulfilment import move_cleared_order
 from orders.invoicing import issue_invoice
@@ -43,7 +42,7 @@ def add_to_cart(user, item_id: int, quantity: int = 1, region: str = "", variabl
     if item is None:
         raise UserFacingError(_("This item cannot be ordered."), 404)
     line = _cart_line(user, item, quantity, _validated_options(item, region, variables or []))
-    transaction.commit()
+    db.session.commit()
     return line
 
 
@@ -73,7 +72,7 @@ def order_again(user, order: Order) -> tuple[int, list[str]]:
             added += 1
         except UserFacingError:
             left_out.append(old.title)
-    transaction.commit()
+    db.session.commit()
     return added, left_out
 
 
@@ -116,7 +115,7 @@ def remove_from_cart(user, line_id: int) -> None:
     if line is None or line.user_id != user.id:
         raise UserFacingError(_("This line is not in your cart."), 404)
     db.session.delete(line)
-    transaction.commit()
+    db.session.commit()
 
 
 # -- checkout -----------------------------------------------------------------------------------
@@ -154,14 +153,14 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
         orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
                   for kind, lines in groups.items()]
         db.session.execute(sa.delete(CartLine).where(CartLine.user_id == user.id))
-        transaction.commit()
+        unit_of_work.after_commit(publish_invoices, orders)
+        db.session.commit()
     except sa.exc.IntegrityError as exc:  # a colleague's simultaneous zero-rupiah claim for the same product
-        transaction.rollback()
+        db.session.rollback()
         for key in filter(None, (abstract_key, letter_key)):
             get_storage().delete(key)
         raise UserFacingError(_("Your institution has already requested one of these products at zero "
                                 "rupiah. Please review your cart."), 409) from exc
-    publish_invoices(orders)
     return orders
 
 
@@ -275,7 +274,12 @@ def open_invoice(order: Order, actor=None):
 
 
 def publish_invoices(orders: list[Order]) -> None:
-    """After the commit: let the provider make each new invoice payable (a no-op for ``local``)."""
+    """Let the provider make each new invoice payable (a no-op for ``local``).
+
+    Queued as an after-commit effect by the services that issue invoices (the
+    provider must never publish an invoice whose transaction rolled back); the
+    order page's "try again" calls it directly.
+    """
     from orders.payments import provider_named
 
     for order in orders:
@@ -284,7 +288,7 @@ def publish_invoices(orders: list[Order]) -> None:
             try:
                 provider_named(invoice.provider).publish(invoice)
             except Exception:  # the invoice stays open; the order page offers to try again (invoice_publish)
-                transaction.rollback()
+                db.session.rollback()
                 current_app.logger.exception("publishing invoice %s failed", invoice.number)
                 audit.record("invoice.publish_failed", ("Invoice", invoice.id), None)
-                transaction.commit()
+                db.session.commit()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core import audit
+from core import audit, unit_of_work
 from core.errors import UserFacingError
 from orders import signals
 from orders.models import Order, OrderState
@@ -56,8 +56,8 @@ def apply(order: Order, event: str, target: OrderState, actor=None, **details) -
     order.state = target
     audit.record(f"order.{event}", order, actor, number=order.number, from_state=previous.value,
                  to_state=target.value, **details)
-    signals.announce(order_id=order.id, number=order.number, event=event, from_state=previous.value,
-                     to_state=target.value)
+    unit_of_work.send_after_commit(signals.order_state_changed, order_id=order.id, number=order.number,
+                                   event=event, from_state=previous.value, to_state=target.value)
 
 
 def start(order: Order, target: OrderState, actor=None) -> None:
@@ -67,5 +67,5 @@ def start(order: Order, target: OrderState, actor=None) -> None:
     order.state = target
     audit.record("order.create", order, actor, number=order.number, to_state=target.value,
                  kind=order.kind.value, total=order.total)
-    signals.announce(order_id=order.id, number=order.number, event="create", from_state=None,
-                     to_state=target.value)
+    unit_of_work.send_after_commit(signals.order_state_changed, order_id=order.id, number=order.number,
+                                   event="create", from_state=None, to_state=target.value)

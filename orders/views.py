@@ -22,7 +22,6 @@ from core.pagination import paginate
 from core.permissions import login_required
 from core.storage import get_storage
 from orders import delivery, documents, services, workflow
-from orders import signals as transaction
 from orders.forms import ActionForm, AddToCartForm, AgreementForm, CheckoutForm
 from orders.models import DeliveredFile, InvoiceStatus, Order, OrderState
 
@@ -42,7 +41,6 @@ def _done(message: str, endpoint: str = "orders.cart", **values):
 
 
 def _refused(exc: UserFacingError, endpoint: str, **values):
-    transaction.rollback()
     flash(exc.description, "error")
     return redirect(url_for(endpoint, **values)), 303
 

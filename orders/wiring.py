@@ -13,11 +13,11 @@ def init_app(app) -> None:
     from orders.api import api
     from orders.cli import cli
     from orders.finance.views import bp as finance_bp
-    from orders.fulfilment import ROUTING_KIND, on_work_assigned
+    from orders.fulfilment import ITEM_TYPE, ROUTING_KIND, on_work_assigned
     from orders.invoicing import expire_due_invoices
     from orders.views import bp
     from roster.kinds import register_kind
-    from roster.signals import work_assigned
+    from roster.signals import register_owner
 
     app.register_blueprint(bp)
     app.register_blueprint(api)
@@ -29,7 +29,7 @@ def init_app(app) -> None:
     register_link(app, NavLink("consumer", _l("Cart"), "orders.cart", _l("Items you are about to order."), order=41))
     sweeps.register(app, "orders.invoice-expiry", expire_due_invoices)
     register_kind(app, ROUTING_KIND, _l("Data preparation for orders"))
-    work_assigned.connect(on_work_assigned, weak=False)
+    register_owner(app, ITEM_TYPE, on_work_assigned)
     for role in ("operator", "finance", "admin"):
         register_link(app, NavLink(role, _l("Order desk"), "orders.desk",
                                    _l("Review, invoice and fulfil orders."), order=40))

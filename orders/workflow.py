@@ -9,11 +9,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
 from orders import eligibility, states
-from orders import signals as transaction
 from orders.emails import order_rejected
 from orders.fulfilment import ITEM_TYPE, complete_task, move_cleared_order
 from orders.invoicing import close_invoice, lock_invoice
@@ -48,8 +47,8 @@ def approve(order: Order, actor, sample=None) -> None:
         open_invoice(order, actor)
     else:
         move_cleared_order(order, "approve", actor)
-    transaction.commit()
-    publish_invoices([order])
+    unit_of_work.after_commit(publish_invoices, [order])
+    db.session.commit()
 
 
 def reject(order: Order, actor, reason: str) -> None:
@@ -63,7 +62,7 @@ def reject(order: Order, actor, reason: str) -> None:
     states.apply(order, "reject", OrderState.REJECTED, actor, reason=order.review_reason)
     eligibility.release_claims(order)
     order_rejected(order)
-    transaction.commit()
+    db.session.commit()
 
 
 def cancel(order: Order, user) -> None:
@@ -73,12 +72,12 @@ def cancel(order: Order, user) -> None:
         if invoice.status is not InvoiceStatus.OPEN:
             raise UserFacingError(_("This invoice is no longer open."), 409)
         close_invoice(invoice, InvoiceStatus.CANCELLED, user, reason="cancelled by consumer")
-        transaction.commit()
-        withdraw_closed(invoice)
+        unit_of_work.after_commit(withdraw_closed, invoice)
+        db.session.commit()
         return
     states.apply(order, "cancel", OrderState.CANCELLED, user)
     eligibility.release_claims(order)
-    transaction.commit()
+    db.session.commit()
 
 
 def accept_agreement(order: Order, user, signed_copy=None) -> None:
@@ -96,7 +95,7 @@ def accept_agreement(order: Order, user, signed_copy=None) -> None:
                  signed_copy=bool(order.agreement_signed_key))
     if order.state is OrderState.AWAITING_AGREEMENT:
         move_cleared_order(order, "sign_agreement", user)
-    transaction.commit()
+    db.session.commit()
 
 
 def take_task(task: FulfilmentTask, actor) -> None:
@@ -110,7 +109,7 @@ def take_task(task: FulfilmentTask, actor) -> None:
         engine.reassign(item, actor.id, actor)  # out of the queue: the decision log names who took it
     task.assignee_id = actor.id
     audit.record("fulfilment.take", task, actor, order=task.order.number)
-    transaction.commit()
+    db.session.commit()
 
 
 def finish_task(task: FulfilmentTask, actor, uploads: list) -> None:
@@ -122,4 +121,4 @@ def finish_task(task: FulfilmentTask, actor, uploads: list) -> None:
     if not files:
         raise UserFacingError(_("Upload at least one prepared file."))
     complete_task(task, actor, files)
-    transaction.commit()
+    db.session.commit()

@@ -6,7 +6,8 @@ assignment.  When none qualifies the item waits in the queue, drained when an
 item is released and by the sweep (so a shift that starts picks up the queue).
 
 The engine changes the session and never commits: the caller's service commits
-the decision together with the change that caused it.  Operator rows are locked
+the decision together with the change that caused it (and the owner's record,
+updated by its handler; ``roster.signals`` says what is announced after the commit).  Operator rows are locked
 in id order, in one statement per transaction, before their loads are read, so
 simultaneous decisions serialise per operator, never push anyone over quota,
 and cannot deadlock one another.
@@ -21,11 +22,11 @@ from functools import lru_cache
 import sqlalchemy as sa
 from flask import current_app
 
-from core import clock
+from core import clock, unit_of_work
 from core.extensions import db
 from roster.duty import DutyTurn, on_duty
 from roster.models import AssignmentDecision, DecisionOutcome, OperatorState, Quota, WorkItem, WorkStatus
-from roster.signals import work_assigned
+from roster.signals import owner_of, work_assigned
 
 NEVER = datetime.min.replace(tzinfo=UTC)
 
@@ -123,8 +124,17 @@ def reassign(item: WorkItem, operator_id: int, supervisor) -> AssignmentDecision
     decision = _log(item, DecisionOutcome.REASSIGNED, operator_id,
                     {"code": "supervisor", "load": load, "quota": quota, "previous": previous},
                     decided_by_id=supervisor.id)
-    work_assigned.send(item.item_type, item=item, decision=decision, actor=supervisor)
+    _assigned(item, decision, supervisor)
     return decision
+
+
+def _assigned(item: WorkItem, decision: AssignmentDecision, actor) -> None:
+    """The owner's record follows in this transaction; ``work_assigned`` leaves after the commit."""
+    handler = owner_of(item.item_type)
+    if handler is not None:
+        handler(item, decision, actor)
+    unit_of_work.after_commit(work_assigned.send, item.item_type, name="signal roster.work-assigned",
+                              item=item, decision=decision, actor=actor)
 
 
 @dataclass(frozen=True)
@@ -153,7 +163,7 @@ def _try_assign(item: WorkItem, now: datetime, turns: dict[int, DutyTurn]) -> As
               "quota": quotas[chosen][""], "candidates": len(eligible), "tie": tie,
               "from_queue": item.queued_at is not None and item.queued_at < now}
     decision = _log(item, DecisionOutcome.ASSIGNED, chosen, reason)
-    work_assigned.send(item.item_type, item=item, decision=decision, actor=None)
+    _assigned(item, decision, None)
     return decision
 
 

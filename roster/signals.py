@@ -1,12 +1,37 @@
-"""Signals the roster sends, so the owners of work items can follow their routing.
+"""How the roster tells the owners of work items about their routing.
 
-``work_assigned`` is sent with the item's type as sender, ``item`` (the
-``WorkItem``), ``decision`` and ``actor`` (the supervisor, or ``None`` for the
-engine), inside the transaction that assigned the item.
+Two things happen when an item gets an operator, and they are kept apart on purpose:
+
+- **Inside the transaction**, the owner's handler registered with
+  ``register_owner(app, item_type, handler)`` is called as
+  ``handler(item, decision, actor)`` (``actor`` is the supervisor, or ``None`` for
+  the engine).  It updates the owner's own rows (who holds the ticket or task, its
+  state, the e-mail in the outbox), so the assignment and the owner's record commit
+  or roll back together.  A handler changes rows only; anything else it wants done
+  it queues with ``core.unit_of_work``.
+- **After the commit**, ``work_assigned`` is sent with the item's type as sender and
+  ``item``, ``decision`` and ``actor``, for anyone who only follows what happened.
+  A rolled-back assignment is never announced.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+
 from blinker import Namespace
+from flask import current_app
 
 _signals = Namespace()
 
 work_assigned = _signals.signal("roster.work-assigned")
+
+_OWNERS = "statdesk_routing_owners"
+
+
+def register_owner(app, item_type: str, handler: Callable) -> None:
+    """``handler(item, decision, actor)`` updates the owner's record of an ``item_type`` item, in the transaction."""
+    app.extensions.setdefault(_OWNERS, {})[item_type] = handler
+
+
+def owner_of(item_type: str) -> Callable | None:
+    return current_app.extensions.get(_OWNERS, {}).get(item_type)

@@ -1,10 +1,14 @@
 """Index updates that follow the database transaction that caused them.
 
 A package calls ``mark_changed(source, key)`` while it changes an object; nothing
-reaches the index yet.  Just before the session commits, the marked documents are
-loaded from their sources (so the index gets exactly the state being committed);
-right after the commit they are handed to the application's indexer.  A rollback
-discards the marks, so a change that never happened never reaches the index.
+reaches the index yet.  The mark is an after-commit effect of ``core.unit_of_work``:
+once the outermost transaction commits, the marked documents are loaded from their
+sources (so the index gets the committed state) and handed to the application's
+indexer, in one call for the whole transaction.  A rollback, also of a savepoint
+the mark was made in, discards the marks, so a change that never happened never
+reaches the index.  A failed update is logged as "search: index update after
+commit failed" and does not undo the commit; ``flask search verify`` finds what the
+index missed and ``flask search reindex`` repairs it.
 
 The indexer is whatever ``set_indexer(app, indexer)`` installed: an object with
 ``apply(documents, removed)`` where ``documents`` are the public
@@ -17,15 +21,10 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Protocol
 
-import sqlalchemy as sa
-from flask import current_app, has_app_context
-from sqlalchemy.orm import Session
+from flask import current_app
 
-from core.extensions import db
+from core import unit_of_work
 from search_index.documents import SearchDocument, sources
-
-_MARKED = "search_index.marked"
-_READY = "search_index.ready"
 
 
 class Indexer(Protocol):
@@ -39,8 +38,7 @@ def set_indexer(app, indexer: Indexer | None) -> None:
 
 def mark_changed(source: str, key) -> None:
     """Re-index document ``key`` of ``source`` once the current transaction commits."""
-    db.session.connection()  # the mark belongs to a transaction, so its rollback can discard it
-    db.session.info.setdefault(_MARKED, set()).add((source, str(key)))
+    unit_of_work.collect_after_commit(_update_index, (source, str(key)), name="search: index update")
 
 
 def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, str]]]:
@@ -65,37 +63,10 @@ def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, st
     return documents, removed
 
 
-def _before_commit(session: Session) -> None:
-    marked = session.info.pop(_MARKED, None)
-    if not marked or not has_app_context():
-        return
-    session.flush()
-    session.info[_READY] = load_documents(current_app._get_current_object(), marked)
-
-
-def _after_commit(session: Session) -> None:
-    ready = session.info.pop(_READY, None)
-    if not ready or not has_app_context():
-        return
-    indexer = current_app.extensions.get("search_indexer")
+def _update_index(pairs: list[tuple[str, str]]) -> None:
+    """The after-commit effect: load the committed documents and hand them to the indexer."""
+    app = current_app._get_current_object()
+    indexer = app.extensions.get("search_indexer")
     if indexer is None:
         return
-    try:
-        indexer.apply(*ready)
-    except Exception:  # the data is committed; `flask search verify` finds what the index missed
-        current_app.logger.exception("search: index update after commit failed")
-
-
-def _after_soft_rollback(session: Session, previous_transaction) -> None:
-    if previous_transaction.nested:  # a savepoint: the outer transaction may still commit
-        return
-    session.info.pop(_MARKED, None)
-    session.info.pop(_READY, None)
-
-
-def listen() -> None:
-    """Attach the transaction hooks (idempotent; called from ``search_index.wiring``)."""
-    for name, hook in (("before_commit", _before_commit), ("after_commit", _after_commit),
-                       ("after_soft_rollback", _after_soft_rollback)):
-        if not sa.event.contains(Session, name, hook):
-            sa.event.listen(Session, name, hook)
+    indexer.apply(*load_documents(app, pairs))

@@ -14,7 +14,6 @@ from flask_babel import gettext as _
 from core import audit, clock
 from core.errors import UserFacingError
 from core.extensions import db
-from orders import signals as transaction
 from orders import states
 from orders.finance.models import RefundRequest, RefundStatus
 from orders.fulfilment import close_task
@@ -40,10 +39,10 @@ def request_refund(user, invoice_id: int, reason: str) -> RefundRequest:
     try:
         db.session.flush()
     except sa.exc.IntegrityError:
-        transaction.rollback()
+        db.session.rollback()
         raise UserFacingError(_("A refund of this invoice has already been asked for."), 409) from None
     audit.record("finance.refund_request", invoice, user, number=invoice.number, amount=refund.amount, reason=reason)
-    transaction.commit()
+    db.session.commit()
     return refund
 
 
@@ -66,7 +65,7 @@ def decide_refund(user, refund_id: int, approve: bool, note: str = "") -> Refund
         _refund_invoice(refund, user)
     audit.record(f"finance.refund_{'approve' if approve else 'decline'}", ("Invoice", refund.invoice_id), user,
                  refund=refund.id, amount=refund.amount, note=refund.decision_note)
-    transaction.commit()
+    db.session.commit()
     return refund
 
 

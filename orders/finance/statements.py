@@ -31,7 +31,6 @@ from core import audit, clock
 from core.errors import UserFacingError
 from core.extensions import db
 from core.timefmt import local_zone
-from orders import signals as transaction
 from orders.finance.models import BankStatement, LineOutcome, StatementLine
 from orders.invoicing import is_well_formed_billing_code
 from orders.models import Invoice, Payment
@@ -152,12 +151,12 @@ def import_statement(user, filename: str, data: bytes, skip_bad: bool = False) -
     try:
         db.session.flush()
     except sa.exc.IntegrityError:  # the same file, imported by someone else a moment ago
-        transaction.rollback()
+        db.session.rollback()
         _refuse_known(digest)
         raise
     counts = {o.value: sum(1 for line in statement.lines if line.outcome is o) for o in LineOutcome}
     audit.record("finance.statement_import", statement, user, filename=statement.filename, **counts)
-    transaction.commit()
+    db.session.commit()
     return statement
 
 

@@ -127,7 +127,6 @@ def statement_list():
         try:
             statement = statements.import_statement(current_user, upload.filename, upload.read(), form.skip_bad.data)
         except statements.StatementRefused as refused:
-            db.session.rollback()
             bad, status = refused.bad, refused.code
             flash(refused.description, "error")
         else:

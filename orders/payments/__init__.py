@@ -1,8 +1,9 @@
 """Payment providers behind one small interface, chosen by ``STATDESK_PAYMENT_PROVIDER``.
 
 A provider ``prepare``s an invoice inside the issuing transaction (the local
-provider binds a billing code to it) and ``publish``es it after the commit (Stripe
-creates its Customer and Invoice, with idempotency keys, so a retry is safe).
+provider binds a billing code to it) and ``publish``es it after the commit, as an
+effect queued with ``core.unit_of_work`` (Stripe creates its Customer and Invoice,
+with idempotency keys, so a retry is safe).
 Payments from every provider end in ``orders.payments.recording.record_payment``.
 """
 
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from flask import current_app
 
-from orders import signals as transaction
+from core.extensions import db
 from orders.models import Invoice
 
 
@@ -48,10 +49,10 @@ def withdraw_closed(invoice: Invoice) -> None:
     try:
         provider_named(invoice.provider).withdraw(invoice)
     except Exception:  # the closed invoice stays closed here; a late payment is refused and audited
-        transaction.rollback()
+        db.session.rollback()
         current_app.logger.exception("withdrawing invoice %s failed", invoice.number)
         audit.record("invoice.withdraw_failed", ("Invoice", invoice.id), None, provider=invoice.provider)
-        transaction.commit()
+        db.session.commit()
 
 
 def default_provider() -> PaymentProvider:

@@ -18,7 +18,6 @@ from flask_babel import gettext as _
 
 from core import audit, clock
 from core.extensions import db
-from orders import signals as transaction
 from orders.invoicing import lock_invoice
 from orders.models import Invoice, InvoiceStatus, Payment
 
@@ -74,7 +73,7 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
         db.session.flush()
     except sa.exc.IntegrityError:
         # Another transaction recorded this reference between our check and our insert.
-        transaction.rollback()
+        db.session.rollback()
         existing = _existing(provider, reference, amount, invoice_query)
         if existing is None:
             raise PaymentProblem("conflict", 409, _("This payment conflicts with another one.")) from None
@@ -84,7 +83,7 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
     _clear_order(invoice, actor)
     result = PaymentResult(payment.id, invoice.number, True)
     if commit:
-        transaction.commit()
+        db.session.commit()
     return result
 
 
@@ -125,6 +124,6 @@ def _clear_order(invoice: Invoice, actor) -> None:
 
 def reject(problem: PaymentProblem, target=None, **details) -> None:
     """Undo everything of the refused report, then keep an audit entry of the refusal."""
-    transaction.rollback()
+    db.session.rollback()
     audit.record("payment.reject", target, None, reason=problem.reason, status=problem.status, **details)
-    transaction.commit()
+    db.session.commit()

@@ -23,7 +23,6 @@ from flask_babel import gettext as _
 
 from core import audit, clock
 from core.extensions import db
-from orders import signals as transaction
 from orders.invoicing import close_invoice, lock_invoice
 from orders.models import Invoice, InvoiceStatus, ProviderEvent, StripeCustomer
 from orders.payments.recording import PaymentProblem, record_payment, reject
@@ -71,7 +70,7 @@ class StripeProvider:
         invoice.provider_ref = remote.id
         invoice.hosted_url = final.hosted_invoice_url or ""
         audit.record("invoice.publish", invoice, None, provider="stripe", stripe_invoice=remote.id)
-        transaction.commit()
+        db.session.commit()
 
     def withdraw(self, invoice: Invoice) -> None:
         """Void the Stripe invoice of an expired or cancelled one, so the hosted page stops taking money."""
@@ -80,7 +79,7 @@ class StripeProvider:
         self.client.v1.invoices.void_invoice(
             invoice.provider_ref, options={"idempotency_key": f"statdesk-invoice-void-{invoice.number}"})
         audit.record("invoice.withdraw", invoice, None, provider="stripe", stripe_invoice=invoice.provider_ref)
-        transaction.commit()
+        db.session.commit()
 
     def _customer_for(self, user) -> str:
         known = db.session.get(StripeCustomer, user.id)
@@ -90,7 +89,7 @@ class StripeProvider:
             "email": user.email or "", "name": user.full_name, "metadata": {"statdesk_user": str(user.id)},
         }, options={"idempotency_key": f"statdesk-customer-{user.id}"})
         db.session.add(StripeCustomer(user_id=user.id, customer_id=customer.id))
-        transaction.commit()  # kept even if the invoice calls fail: idempotency keys expire after 24 h
+        db.session.commit()  # kept even if the invoice calls fail: idempotency keys expire after 24 h
         return customer.id
 
 
@@ -122,7 +121,7 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
                                      received_at=clock.now()))
         db.session.flush()
     except sa.exc.IntegrityError:
-        transaction.rollback()
+        db.session.rollback()
         return WebhookAnswer(200, {"status": "duplicate"})
     try:
         outcome = _apply(event.type, remote)
@@ -131,9 +130,9 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
                event_type=event.type)
         return WebhookAnswer(problem.status, {"status": "refused", "reason": problem.reason})
     try:
-        transaction.commit()
+        db.session.commit()
     except sa.exc.IntegrityError:  # the same event id committed by a concurrent delivery
-        transaction.rollback()
+        db.session.rollback()
         return WebhookAnswer(200, {"status": "duplicate"})
     return WebhookAnswer(200, {"status": outcome})
 

@@ -41,7 +41,7 @@ def test_a_refused_payment_announces_nothing(app, shop, client, received):
 
 def test_a_rolled_back_transition_is_never_announced(app, shop, received):
     from core.extensions import db
-    from orders import signals, states
+    from orders import states
     from orders.models import Order, OrderState
 
     email = shop.consumer()
@@ -49,6 +49,6 @@ def test_a_rolled_back_transition_is_never_announced(app, shop, received):
     received.clear()
     with app.app_context():
         states.apply(db.session.get(Order, order_id), "cancel", OrderState.CANCELLED)
-        signals.rollback()
-        signals.commit()
+        db.session.rollback()
+        db.session.commit()
     assert received == [] and shop.get(order_id).state is OrderState.AWAITING_PAYMENT

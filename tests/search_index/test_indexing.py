@@ -60,3 +60,16 @@ def test_a_failing_indexer_does_not_undo_the_commit(app, books, caplog):
         mark_changed("book", 1)
         db.session.commit()
     assert "index update after commit failed" in caplog.text
+
+
+def test_a_savepoint_is_not_the_commit_and_its_rollback_drops_only_its_marks(app, books):
+    with app.app_context():
+        mark_changed("book", 1)
+        with db.session.begin_nested():
+            mark_changed("book", 2)
+        failed = db.session.begin_nested()
+        mark_changed("book", 99)
+        failed.rollback()
+        assert books.calls == []  # released savepoints reach the index only with the outer commit
+        db.session.commit()
+    assert books.calls == [(["1"], [("book", "2")])]
