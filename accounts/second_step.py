@@ -15,8 +15,6 @@ remember-me never skips the second factor.
 
 from __future__ import annotations
 
-import time
-
 import sqlalchemy as sa
 from flask import current_app, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
@@ -24,6 +22,7 @@ from flask_login import current_user, login_user, logout_user
 from accounts import two_factor
 from accounts.models import User
 from accounts.two_factor import REQUIRED_ROLES, Step
+from core import clock
 from core.extensions import db
 from core.urls import is_safe_redirect
 
@@ -53,7 +52,7 @@ def _hold(user: User, step: Step, remember: bool, target: str, keep: dict | None
     if language:
         session["lang"] = language
     session[PENDING] = {"user": user.id, "token": user.session_token, "step": step.value, "remember": bool(remember),
-                        "next": target, "since": int(time.time()), "keep": keep or {}}
+                        "next": target, "since": int(clock.now().timestamp()), "keep": keep or {}}
 
 
 def _step_url(step: Step) -> str:
@@ -78,7 +77,7 @@ def held() -> tuple[User, Step] | None:
     """The user whose sign-in waits for the second step, and that step; ``None`` when nothing
     (still) waits: a hold expires, and dies with a password change or a deactivation."""
     pending = session.get(PENDING)
-    if not isinstance(pending, dict) or time.time() - pending.get("since", 0) > HOLD_SECONDS:
+    if not isinstance(pending, dict) or clock.now().timestamp() - pending.get("since", 0) > HOLD_SECONDS:
         return None
     user = db.session.scalar(sa.select(User).where(User.id == pending.get("user"), User.active.is_(True)))
     if user is None or user.session_token != pending.get("token"):

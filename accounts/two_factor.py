@@ -17,6 +17,7 @@ from __future__ import annotations
 import enum
 import hmac
 import io
+import re
 import secrets
 
 import pyotp
@@ -38,6 +39,7 @@ DRIFT_STEPS = 1
 RECOVERY_CODES = 10
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
 RECOVERY_LENGTH = 10
+TOTP_CODE = re.compile(r"[0-9]{6}")
 
 
 class Step(enum.Enum):
@@ -112,7 +114,7 @@ def _accept_totp(factor: SecondFactor, code: str) -> bool:
     The step moves forward in one conditional UPDATE, so two requests with the
     same code cannot both pass, on SQLite or PostgreSQL.
     """
-    step = _matching_step(factor.secret, code) if code.isdigit() and len(code) == 6 else None
+    step = _matching_step(factor.secret, code) if TOTP_CODE.fullmatch(code) else None
     if step is None:
         return False
     moved = db.session.execute(
@@ -125,7 +127,7 @@ def _accept_totp(factor: SecondFactor, code: str) -> bool:
 
 
 def _normalised_recovery(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    return "".join(ch for ch in code.lower() if ch in RECOVERY_ALPHABET)
 
 
 def _accept_recovery_code(user: User, code: str) -> bool:
