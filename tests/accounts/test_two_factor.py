@@ -1,6 +1,5 @@
 """Two-factor sign-in: enrolment, the code step, replay, recovery codes, throttling, admin reset."""
 
-import re
 from datetime import timedelta
 
 import pyotp
@@ -11,6 +10,7 @@ from accounts.models import RecoveryCode, SecondFactor, User
 from core import clock
 from core.extensions import db
 from core.models import AuditEntry
+from tests.accounts.helpers import recovery_codes_on, secret_on
 
 STEP = "/login/two-factor"
 SETUP = "/account/two-factor"
@@ -20,21 +20,12 @@ def _password(client, email, password, **extra):
     return client.post("/login", data={"email": email, "password": password, **extra})
 
 
-def _secret_on(page: str) -> str:
-    return re.search(r'id="manual-secret">([A-Z2-7 ]+)<', page).group(1).replace(" ", "")
-
-
-def _recovery_codes_on(page: str) -> list[str]:
-    listing = page.split('id="recovery-codes"')[1].split("</ul>")[0]
-    return re.findall(r"<li[^>]*>([a-z2-9]{5}-[a-z2-9]{5})</li>", listing)
-
-
 def _enrol(client) -> tuple[str, list[str]]:
     """Set up the factor on the page a held or signed-in client is on; returns the secret and recovery codes."""
-    secret = _secret_on(client.get(SETUP).get_data(as_text=True))
+    secret = secret_on(client.get(SETUP).get_data(as_text=True))
     done = client.post(SETUP, data={"code": pyotp.TOTP(secret).at(clock.now())})
     assert done.status_code == 200, done.get_data(as_text=True)[-800:]
-    return secret, _recovery_codes_on(done.get_data(as_text=True))
+    return secret, recovery_codes_on(done.get_data(as_text=True))
 
 
 def _audit(app, action):
@@ -229,7 +220,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, users):
     secret, old = _enrol(client)
     renewed = client.post("/account/two-factor/recovery-codes",
                           data={"code": pyotp.TOTP(secret).at(clock.now(), counter_offset=1)})
-    new = _recovery_codes_on(renewed.get_data(as_text=True))
+    new = recovery_codes_on(renewed.get_data(as_text=True))
     assert len(new) == 10 and not set(new) & set(old)
     client.post("/logout")
     _password(client, email, users.PASSWORD)
