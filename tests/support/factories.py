@@ -46,8 +46,9 @@ class UserMaker:
         return email
 
     def code(self, email: str) -> str:
-        """A code of the user's authenticator that the site accepts now: the earliest step
-        in the accepted drift not used yet, so one user can sign in a few times a step."""
+        """A code of the user's authenticator that the site accepts now and has not used:
+        the current step's, or the next one's (accepted as drift) for a second sign-in in
+        the same step.  Never the previous step's, which the clock may leave at any moment."""
         import sqlalchemy as sa
 
         totp = pyotp.TOTP(self.TOTP_SECRET)
@@ -55,7 +56,7 @@ class UserMaker:
             factor = db.session.scalar(sa.select(SecondFactor).join(User).where(User.email == email))
             last = factor.last_step if factor and factor.last_step is not None else -1
             now = totp.timecode(clock.now())
-        steps = [step for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1) if step > last]
+        steps = [step for step in range(now, now + DRIFT_STEPS + 1) if step > last]
         assert steps, f"{email} used every code of this time step: move the clock on"
         return totp.generate_otp(steps[0])
 
