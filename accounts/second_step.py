@@ -21,6 +21,7 @@ from flask_login import current_user, login_user, logout_user
 
 from accounts import two_factor
 from accounts.models import User
+from accounts.tokens import fingerprint
 from accounts.two_factor import REQUIRED_ROLES, Step
 from core import clock
 from core.extensions import db
@@ -51,8 +52,9 @@ def _hold(user: User, step: Step, remember: bool, target: str, keep: dict | None
     session.clear()
     if language:
         session["lang"] = language
-    session[PENDING] = {"user": user.id, "token": user.session_token, "step": step.value, "remember": bool(remember),
-                        "next": target, "since": int(clock.now().timestamp()), "keep": keep or {}}
+    session[PENDING] = {"user": user.id, "token": fingerprint(user.session_token), "step": step.value,
+                        "remember": bool(remember), "next": target, "since": int(clock.now().timestamp()),
+                        "keep": keep or {}}
 
 
 def _step_url(step: Step) -> str:
@@ -80,7 +82,7 @@ def held() -> tuple[User, Step] | None:
     if not isinstance(pending, dict) or clock.now().timestamp() - pending.get("since", 0) > HOLD_SECONDS:
         return None
     user = db.session.scalar(sa.select(User).where(User.id == pending.get("user"), User.active.is_(True)))
-    if user is None or user.session_token != pending.get("token"):
+    if user is None or fingerprint(user.session_token) != pending.get("token"):
         return None
     return user, Step(pending["step"])
 

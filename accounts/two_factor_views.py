@@ -79,13 +79,13 @@ def cancel():
     return redirect(url_for("accounts.login"))
 
 
-def _enrolling() -> tuple[User, bool] | None:
-    """The user setting up a factor and whether their sign-in is held until they finish."""
+def _enrolling() -> tuple[User, Step | None] | None:
+    """The user setting up a factor, with the step their sign-in is held for (``None`` when signed in)."""
     waiting = second_step.held()
     if waiting is not None:
-        return waiting[0], True
+        return waiting
     if current_user.is_authenticated:
-        return current_user._get_current_object(), False
+        return current_user._get_current_object(), None
     return None
 
 
@@ -95,9 +95,10 @@ def setup():
     enrolling = _enrolling()
     if enrolling is None:
         return redirect(url_for("accounts.login"))
-    user, held = enrolling
-    if held and second_step.held()[1] is Step.VERIFY:
+    user, held_for = enrolling
+    if held_for is Step.VERIFY:
         return redirect(url_for("two_factor.verify"))
+    held = held_for is Step.ENROL
     try:
         factor = two_factor.begin_enrolment(user)
     except AccountError as exc:
