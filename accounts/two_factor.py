@@ -235,9 +235,10 @@ def _remove(user: User) -> None:
     db.session.execute(sa.delete(SecondFactor).where(SecondFactor.user_id == user.id))
 
 
-def reset_by_admin(actor: User, user: User) -> None:
-    """An administrator's reset of a lost factor: it and its recovery codes are deleted,
-    every session of the user ends, and the user must enrol again at the next sign-in."""
+def reset_by_admin(actor: User | None, user: User) -> None:
+    """An administrator's reset of a lost factor (``actor`` ``None``: from the command line):
+    it and its recovery codes are deleted, every session of the user ends, and the user
+    must enrol again at the next sign-in."""
     had_factor = step_for(user) is Step.VERIFY
     _remove(user)
     db.session.add(SecondFactor(user_id=user.id, enrol_required=True))
