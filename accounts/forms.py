@@ -74,3 +74,10 @@ class UserAdminForm(FlaskForm):
     institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
     roles = MultiCheckboxField(_l("Roles"), choices=ROLE_CHOICES)
     active = BooleanField(_l("May sign in"), default=True)
+
+
+class SecondStepForm(FlaskForm):
+    """The code of the second step: six digits from the app, or a recovery code."""
+
+    code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"})

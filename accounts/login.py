@@ -124,3 +124,31 @@ def end_sessions(user: User) -> None:
     user.session_token = new_session_token()
     audit.record("account.logout", user, actor=user)
     db.session.commit()
+
+
+def second_step_counters(user: User, address: str) -> list[LoginThrottle]:
+    """The locked counters of the second step, or ``LoginLocked`` while either is locked.
+
+    Wrong codes count per user (a counter a correct password does not reset, so
+    re-entering the password buys no new guesses) and per address, together with
+    wrong passwords from it.
+    """
+    rows = [_throttle(ThrottleScope.SECOND_FACTOR, str(user.id)),
+            _throttle(ThrottleScope.ADDRESS, address or "unknown")]
+    _check_locks(rows)
+    return rows
+
+
+def second_step_failed(user: User, rows: list[LoginThrottle]) -> None:
+    """Count a wrong code, audit it and commit; ``LoginLocked`` if that reached a limit."""
+    limit, window = _limits()
+    _count_failure(rows[0], limit, window)
+    _count_failure(rows[1], limit * ADDRESS_FACTOR, window)
+    audit.record("account.second_factor_failed", user, actor=user)
+    db.session.commit()
+    _check_locks(rows)
+
+
+def second_step_passed(rows: list[LoginThrottle]) -> None:
+    """Forget the user's wrong codes (the caller commits)."""
+    rows[0].failures, rows[0].window_started_at, rows[0].locked_until = 0, None, None

@@ -1,4 +1,4 @@
-"""Users, their roles and consumer profile, and login throttling counters."""
+"""Users, their roles and consumer profile, login throttling counters and second factors."""
 
 from __future__ import annotations
 
@@ -154,6 +154,7 @@ class ConsumerProfile(TimestampMixin, db.Model):
 class ThrottleScope(enum.Enum):
     ACCOUNT = "account"
     ADDRESS = "address"
+    SECOND_FACTOR = "second_factor"  # wrong codes at the second step, keyed by user id
 
 
 class LoginThrottle(db.Model):
@@ -187,3 +188,41 @@ class ExternalIdentity(TimestampMixin, db.Model):
     user: Mapped[User] = relationship()
 
     __table_args__ = (sa.UniqueConstraint("provider", "subject"),)
+
+
+class SecondFactor(TimestampMixin, db.Model):
+    """A user's TOTP authenticator (RFC 6238), from enrolment on.
+
+    ``secret`` is set while enrolling and kept once ``confirmed_at`` is set by a
+    first valid code; only a confirmed factor is asked for at sign-in.
+    ``last_step`` is the time step of the last accepted code: a code of that step
+    or an earlier one is refused, so a code works once.  ``enrol_required`` is set
+    when an administrator reset the factor: the user must enrol again at the next
+    sign-in whatever their roles.
+    """
+
+    __tablename__ = "second_factor"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         unique=True, nullable=False)
+    secret: Mapped[str | None] = mapped_column(sa.String(64))
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
+    enrol_required: Mapped[bool] = mapped_column(default=False, nullable=False)
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None and bool(self.secret)
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the authenticator once; only its hash is kept."""
+
+    __tablename__ = "recovery_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

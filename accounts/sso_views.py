@@ -6,9 +6,9 @@ import requests
 from flask import abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from accounts import sso, sso_linking
+from accounts import second_step, sso, sso_linking
 from accounts.services import AccountError
-from accounts.views import bp, start_session
+from accounts.views import bp
 from core.extensions import limiter
 from core.urls import is_safe_redirect
 
@@ -41,9 +41,9 @@ def sso_start(name: str):
 
 def _finish(user, provider: sso.Provider, id_token: str):
     target = session.get("sso_next")
-    start_session(user, remember=False)
-    session[sso.SESSION_KEY] = {"provider": provider.name, "id_token": id_token}
-    return redirect(target if is_safe_redirect(target) else url_for("accounts.home"))
+    # The sign-in goes through the second step (two-factor) like a password sign-in.
+    return second_step.sign_in(user, remember=False, target=target if is_safe_redirect(target) else url_for(
+        "accounts.home"), keep={sso.SESSION_KEY: {"provider": provider.name, "id_token": id_token}})
 
 
 @bp.get("/login/sso/<name>/callback")

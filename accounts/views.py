@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from accounts import admin as admin_services
-from accounts import services, sso
+from accounts import second_step, services, sso
 from accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -21,6 +21,7 @@ from accounts.forms import (
 )
 from accounts.login import authenticate, end_sessions
 from accounts.models import Role, Segment, User
+from accounts.second_step import start_session  # noqa: F401 - the sign-in used by sso_views
 from accounts.services import AccountError, ProfileData
 from core.extensions import db, limiter, login_manager
 from core.models import OutboxMessage, OutboxStatus
@@ -63,17 +64,7 @@ def login():
         user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
     except AccountError as exc:
         return _form_error(form, exc, "accounts/login.html", providers=sso.providers().values())
-    start_session(user, remember=form.remember.data)
-    return redirect(safe_next("accounts.home"))
-
-
-def start_session(user: User, remember: bool) -> None:
-    """Sign ``user`` in on a fresh session: nothing planted before sign-in survives it."""
-    language = session.get("lang")
-    session.clear()
-    if language:
-        session["lang"] = language
-    login_user(user, remember=remember)
+    return second_step.sign_in(user, remember=form.remember.data, target=safe_next("accounts.home"))
 
 
 @bp.post("/logout")

@@ -148,11 +148,12 @@ def users(app):
 
 @pytest.fixture
 def login(client, users):
-    """Sign a user in through the login form; returns the e-mail used."""
+    """Sign a user in through the login form, and its second step when one is asked; returns the e-mail."""
 
     def sign_in(email: str, password: str = users.PASSWORD):
         response = client.post("/login", data={"email": email, "password": password})
         assert response.status_code == 302, response.get_data(as_text=True)[:500]
+        users.pass_second_step(client, response, email)
         return email
 
     return sign_in

@@ -36,7 +36,9 @@ def clients(app, users):
     for role in Role:
         client = app.test_client()
         email = users.make(role.value)
-        assert client.post("/login", data={"email": email, "password": users.PASSWORD}).status_code == 302
+        response = client.post("/login", data={"email": email, "password": users.PASSWORD})
+        assert response.status_code == 302
+        users.pass_second_step(client, response, email)
         result[role.value] = client
     return result
 

@@ -25,6 +25,7 @@ def _as(app, email):
 
     response = client.post("/login", data={"email": email, "password": UserMaker.PASSWORD})
     assert response.status_code == 302
+    UserMaker(app).pass_second_step(client, response, email)
     return client
 
 

@@ -42,6 +42,7 @@ def test_every_state_changing_route_needs_a_csrf_token(app, users):
     response = signed_in.post("/login", data={"email": email, "password": users.PASSWORD,
                                               "csrf_token": csrf_token(signed_in)})
     assert response.status_code == 302
+    users.pass_second_step(signed_in, response, email, csrf_token=csrf_token(signed_in, "/login/two-factor"))
     anonymous = app.test_client()
     unprotected = set()
     for endpoint, method, path in state_changing_routes(app):

@@ -57,7 +57,9 @@ def clients(app, users):
     assert result.exit_code == 0, result.output
     anonymous, privileged = app.test_client(), app.test_client()
     email = users.make("admin", "operator", "supervisor", "finance", "producer", "consumer")
-    assert privileged.post("/login", data={"email": email, "password": users.PASSWORD}).status_code == 302
+    response = privileged.post("/login", data={"email": email, "password": users.PASSWORD})
+    assert response.status_code == 302
+    users.pass_second_step(privileged, response, email)
     return anonymous, privileged
 
 
