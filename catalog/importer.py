@@ -58,8 +58,8 @@ def _csv_lines(handle):
     try:
         for record in reader:
             yield reader.line_num, record
-    except csv.Error as exc:
-        raise ValueError(f"line {max(reader.line_num, 1)}: a field is longer than {csv.field_size_limit()} "
+    except csv.Error as exc:  # DictReader.line_num lags behind on a failed line; its inner reader's does not
+        raise ValueError(f"line {max(reader.reader.line_num, 1)}: a field is longer than {csv.field_size_limit()} "
                          f"characters or a quote is not closed") from exc
 
 
