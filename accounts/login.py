@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from accounts.models import LoginThrottle, ThrottleScope, User, new_session_token
 from accounts.passwords import verify_password
@@ -93,7 +94,17 @@ def authenticate(email: str, password: str, address: str) -> User:
     """Return the user for these credentials or raise ``AccountError``/``LoginLocked``.
 
     The failure message is the same for an unknown e-mail and a wrong password.
+    When the throttle sweep deletes a counter row between this sign-in's read and
+    its write, the attempt is rolled back and made once more on fresh rows.
     """
+    try:
+        return _authenticate(email, password, address)
+    except (StaleDataError, ObjectDeletedError):
+        db.session.rollback()
+        return _authenticate(email, password, address)
+
+
+def _authenticate(email: str, password: str, address: str) -> User:
     limit, window = _limits()
     email = (email or "").strip().lower()[:255]
     rows = [_throttle(ThrottleScope.ACCOUNT, email), _throttle(ThrottleScope.ADDRESS, address or "unknown")]

@@ -11,6 +11,7 @@ CSV and XLSX exports hold exactly the numbers shown.
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -22,16 +23,29 @@ SEPARATOR = "|"
 DECIMALS = 6  # sums of decimal figures are rounded, so 0.1 + 0.2 shows as 0.3
 
 
+def _well_formed(dimensions) -> bool:
+    """Whether ``dimensions`` is a list of ``{"name": text, "values": [text or whole number, …]}``."""
+    return isinstance(dimensions, list) and bool(dimensions) and all(
+        isinstance(d, dict) and isinstance(d.get("name"), str) and d["name"]
+        and isinstance(d.get("values"), list) and d["values"]
+        and all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in d["values"])
+        for d in dimensions)
+
+
 def validate(dimensions: list[dict], cells: dict) -> None:
-    names = [d.get("name") for d in dimensions]
-    if not dimensions or len(set(names)) != len(names) or any(not d.get("values") for d in dimensions):
+    """Raise a 422 ``UserFacingError`` unless the JSON shapes fit and every cell is a finite number."""
+    if not _well_formed(dimensions) or not isinstance(cells, dict):
+        raise UserFacingError(_("A table needs named dimensions, each with values."), 422)
+    names = [d["name"] for d in dimensions]
+    if len(set(names)) != len(names):
         raise UserFacingError(_("A table needs named dimensions, each with values."), 422)
     allowed = [set(map(str, d["values"])) for d in dimensions]
     for key, value in cells.items():
         parts = key.split(SEPARATOR)
         if len(parts) != len(dimensions) or any(p not in a for p, a in zip(parts, allowed, strict=True)):
             raise UserFacingError(_("The cell %(key)s does not fit the dimensions.", key=key), 422)
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        # json.loads reads 1e400 as infinity, which no table can show or add up.
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise UserFacingError(_("The cell %(key)s is not a number.", key=key), 422)
 
 

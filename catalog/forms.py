@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateTimeLocalField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import DateTimeLocalField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from catalog import reference
 from catalog.models import ACCESS_LABELS, KIND_LABELS, Access, ItemKind, TariffKind
+from core.fields import BIGINT, BoundedIntegerField
 
 TARIFF_LABELS = {TariffKind.NONE: _l("Free of charge"), TariffKind.FLAT: _l("Flat price"),
                  TariffKind.PER_UNIT: _l("Price per unit"), TariffKind.REGRESSIVE: _l("Regressive brackets")}
@@ -34,11 +35,12 @@ class ItemForm(FlaskForm):
     subject_code = SelectField(_l("Subject area"), choices=[])
     region_code = SelectField(_l("Region"), choices=[])
     reference_period = StringField(_l("Reference period"), validators=[Optional(), Length(max=40)])
-    year = IntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1900, max=2100)])
+    year = BoundedIntegerField(_l("Year"), validators=[DataRequired(), NumberRange(min=1900, max=2100)])
     unit = StringField(_l("Producing unit"), validators=[Optional(), Length(max=120)])
     access = SelectField(_l("Access"), choices=[SelectChoice(a.value, ACCESS_LABELS[a]) for a in Access])
     tariff_kind = SelectField(_l("Tariff"), choices=[SelectChoice(t.value, TARIFF_LABELS[t]) for t in TariffKind])
-    price = IntegerField(_l("Price or unit price (rupiah)"), validators=[Optional(), NumberRange(min=0)])
+    price = BoundedIntegerField(_l("Price or unit price (rupiah)"), validators=[Optional(), NumberRange(min=0)],
+                                column=BIGINT)
     brackets = StringField(_l("Regressive brackets: from quantity:unit price, … (e.g. 1:500000, 11:300000)"),
                            validators=[Optional(), Length(max=500)])
     coverage_region = SelectField(_l("Map coverage region"), choices=[], validators=[Optional()])

@@ -26,6 +26,7 @@ from catalog import services, tariffs
 from catalog.models import Item, ItemVersion, ReleaseStatus, TariffKind
 from core import audit
 from core.extensions import db
+from core.input_guard import has_forbidden
 from search_index.indexing import mark_changed
 
 IMPORT_STATUSES = ("draft", "scheduled", "released")
@@ -49,13 +50,17 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
             raise ValueError("a JSON import file holds a list of objects")
         return [(index, record if isinstance(record, dict) else {}) for index, record in enumerate(records, 1)]
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        return [(reader_line, record) for reader_line, record in _csv_lines(handle)]
+        return list(_csv_lines(handle))
 
 
 def _csv_lines(handle):
     reader = csv.DictReader(handle)
-    for record in reader:
-        yield reader.line_num, record
+    try:
+        for record in reader:
+            yield reader.line_num, record
+    except csv.Error as exc:  # DictReader.line_num lags behind on a failed line; its inner reader's does not
+        raise ValueError(f"line {max(reader.reader.line_num, 1)}: a field is longer than {csv.field_size_limit()} "
+                         f"characters or a quote is not closed") from exc
 
 
 def _text(record: dict, key: str) -> str:
@@ -81,8 +86,12 @@ def _tariff(kind: str, record: dict) -> dict:
 def parse(line: int, record: dict, known_refs: set[str]) -> Row:
     errors = []
     ref = _text(record, "ref")
+    if any(has_forbidden(str(value)) for value in [*record.keys(), *record.values()] if value is not None):
+        errors.append("the row holds control characters (such as a NUL byte)")
     if not ref:
         errors.append("ref is missing")
+    elif len(ref) > 80:
+        errors.append("ref may have at most 80 characters")
     elif ref in known_refs:
         errors.append(f"ref {ref} already exists or repeats")
     year = _text(record, "year")

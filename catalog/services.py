@@ -77,6 +77,10 @@ def problems(data: ItemData) -> list[str]:
         found.append(_("Unknown access %(access)s.", access=data.access))
     if not data.unit.strip():
         found.append(_("The producing unit is missing."))
+    if len(data.unit.strip()) > 120:
+        found.append(_("The producing unit may have at most 120 characters."))
+    if len(data.reference_period.strip()) > 40:
+        found.append(_("The reference period may have at most 40 characters."))
     found.extend(_tariff_problems(data))
     if data.kind == ItemKind.MAP.value and data.coverage_region and data.coverage_region not in reference.regions():
         found.append(_("Unknown coverage region %(code)s.", code=data.coverage_region))
@@ -85,6 +89,8 @@ def problems(data: ItemData) -> list[str]:
         found.append(_("Variable names must be present and different."))
     if any(var_type not in VARIABLE_TYPES for _n, _l, var_type in data.variables):
         found.append(_("A variable type is numeric, string or date."))
+    if any(len(name.strip()) > 64 or len(label) > 255 for name, label, _t in data.variables):
+        found.append(_("A variable name may have at most 64 characters and its label 255."))
     return found
 
 

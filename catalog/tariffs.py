@@ -15,6 +15,10 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from catalog.models import TariffKind
+from core.money import format_rupiah
+
+# A price times the largest order quantity (1,000) must still fit a BIGINT amount column.
+MAX_RUPIAH = 10**15
 
 
 class TariffError(ValueError):
@@ -24,6 +28,8 @@ class TariffError(ValueError):
 def _whole_rupiah(value, what: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise TariffError(_("%(what)s must be a whole, non-negative number of rupiah.", what=what))
+    if value > MAX_RUPIAH:
+        raise TariffError(_("%(what)s may be at most %(max)s.", what=what, max=format_rupiah(MAX_RUPIAH)))
     return value
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -20,6 +20,7 @@ from consultation.models import (
     ComplaintAbout,
     RequestKind,
 )
+from core.fields import BoundedIntegerField
 
 KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in RequestKind]
 ABOUT_CHOICES = [SelectChoice("", "—"), *[SelectChoice(c.value, COMPLAINT_LABELS[c]) for c in ComplaintAbout]]
@@ -32,7 +33,8 @@ class RequestFields:
     kind = SelectField(_l("What do you need?"), choices=KIND_CHOICES, default=RequestKind.DATA.value)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(min=3, max=200)])
     question = TextAreaField(_l("Your question"), validators=[DataRequired(), Length(min=10, max=10000)])
-    catalog_item_id = IntegerField(_l("Catalog item number (optional)"), validators=[Optional(), NumberRange(min=1)])
+    catalog_item_id = BoundedIntegerField(_l("Catalog item number (optional)"),
+                                          validators=[Optional(), NumberRange(min=1)])
     complaint_about = SelectField(_l("For a complaint: about"), choices=ABOUT_CHOICES, validators=[Optional()])
     complaint_reference = StringField(_l("For a complaint: order or request number"),
                                       validators=[Optional(), Length(max=80)])

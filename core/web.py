@@ -1,7 +1,8 @@
 """Request-level behaviour that core installs on the application.
 
 Locale selection, template filters and globals, security headers, the client
-address for the audit log.
+address for the audit log, and the refusal of control characters in request text
+(``core.input_guard``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.extensions import login_manager
+from core.input_guard import refuse_control_characters
 from core.money import format_rupiah
 from core.navigation import links_for, page_scripts
 from core.timefmt import format_local
@@ -73,6 +75,7 @@ def _template_context():
 def init_web(app) -> None:
     login_manager.login_message = _l("Please sign in to open this page.")
     app.before_request(_remember_origin)
+    app.before_request(refuse_control_characters)
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.add_template_filter(format_rupiah, "rupiah")

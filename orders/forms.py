@@ -5,8 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField, TextAreaField
+from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from core.fields import BIGINT, BoundedIntegerField
 
 
 class ActionForm(FlaskForm):
@@ -14,8 +16,8 @@ class ActionForm(FlaskForm):
 
 
 class AddToCartForm(FlaskForm):
-    item_id = IntegerField(_l("Item"), validators=[DataRequired()])
-    quantity = IntegerField(_l("Quantity"), default=1, validators=[NumberRange(min=1, max=1000)])
+    item_id = BoundedIntegerField(_l("Item"), validators=[DataRequired()])
+    quantity = BoundedIntegerField(_l("Quantity"), default=1, validators=[NumberRange(min=1, max=1000)])
     region = StringField(_l("Region"), validators=[Optional(), Length(max=32)])
     variables = SelectMultipleField(_l("Variables"), choices=[], validate_choice=False)
 
@@ -46,4 +48,4 @@ class FinishTaskForm(FlaskForm):
 
 class SimulatorForm(FlaskForm):
     billing_code = StringField(_l("Billing code / virtual account"), validators=[DataRequired(), Length(max=32)])
-    amount = IntegerField(_l("Amount paid (Rp)"), validators=[DataRequired(), NumberRange(min=1)])
+    amount = BoundedIntegerField(_l("Amount paid (Rp)"), validators=[DataRequired(), NumberRange(min=1)], column=BIGINT)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField, TimeField
+from wtforms import DateField, SelectField, SelectMultipleField, StringField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from core.fields import BoundedIntegerField
 from roster.models import ExceptionKind
 from roster.reasons import WEEKDAY_NAMES
 
@@ -42,8 +43,8 @@ class ExceptionForm(FlaskForm):
 class QuotaForm(FlaskForm):
     operator_id = SelectField(_l("Operator"), coerce=int, validators=[InputRequired()])
     kind = SelectField(_l("Applies to"), validators=[Optional()])
-    max_open = IntegerField(_l("Maximum open items (empty removes the quota)"),
-                            validators=[Optional(), NumberRange(min=0, max=1000)])
+    max_open = BoundedIntegerField(_l("Maximum open items (empty removes the quota)"),
+                                   validators=[Optional(), NumberRange(min=0, max=1000)])
 
 
 class ReassignForm(FlaskForm):

@@ -30,6 +30,7 @@ from flask_babel import gettext as _
 from core import audit, clock
 from core.errors import UserFacingError
 from core.extensions import db
+from core.input_guard import has_forbidden
 from core.timefmt import local_zone
 from orders.finance.models import BankStatement, LineOutcome, StatementLine
 from orders.invoicing import is_well_formed_billing_code
@@ -73,7 +74,19 @@ def parse_statement(data: bytes) -> ParsedStatement:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UserFacingError(_("The statement must be a CSV file in UTF-8."), 400) from None
+    if has_forbidden(text):  # a NUL would end as a server error on PostgreSQL
+        raise UserFacingError(_("The statement contains control characters (such as a NUL byte); "
+                                "nothing was applied."), 400)
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _read(reader)
+    except csv.Error:
+        raise UserFacingError(_("Line %(line)d of the statement cannot be read: a field is longer than %(max)d "
+                                "characters or a quote is not closed.", line=max(reader.line_num, 1),
+                                max=csv.field_size_limit()), 400) from None
+
+
+def _read(reader) -> ParsedStatement:
     header = [ALIASES.get(name.strip().lower(), name.strip().lower()) for name in next(reader, [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:

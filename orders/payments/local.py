@@ -26,6 +26,8 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import clock
+from core.fields import BIGINT
+from core.input_guard import has_forbidden
 from orders.invoicing import is_well_formed_billing_code, new_billing_code
 from orders.models import Invoice
 from orders.payments.recording import PaymentProblem, record_payment, reject
@@ -65,10 +67,12 @@ class CallbackAnswer:
 
 def _verify(body: bytes, timestamp: str | None, signature: str | None) -> None:
     config = current_app.config
-    if not timestamp or not signature or not timestamp.isdigit():
+    # isdigit() alone admits digits such as "²" that int() refuses; a header is ASCII when it is ours.
+    if not timestamp or not signature or not (timestamp.isascii() and timestamp.isdigit()):
         raise PaymentProblem("bad_signature", 401, _("The callback is not signed."))
     expected = sign(body, int(timestamp), config["STATDESK_BANK_CALLBACK_SECRET"])
-    if not hmac.compare_digest(expected, signature.strip().lower()):
+    # compare_digest refuses non-ASCII str, so both sides are compared as bytes.
+    if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode("utf-8", "replace")):
         raise PaymentProblem("bad_signature", 401, _("The callback signature is not valid."))
     if abs(clock.now().timestamp() - int(timestamp)) > config["STATDESK_BANK_CALLBACK_WINDOW_SECONDS"]:
         raise PaymentProblem("stale_signature", 401, _("The callback signature is too old."))
@@ -94,6 +98,11 @@ def _parse(body: bytes) -> BankReport:
     if report.paid_at is not None and report.paid_at.tzinfo is None:
         raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
     if isinstance(report.amount, bool) or not isinstance(report.amount, int) or not report.bank_reference:
+        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+    # The body may come without a JSON content type, so the request-level text check may not have seen it.
+    texts = (report.billing_code, report.bank_reference, report.ntpn)
+    if (not 0 < report.amount <= BIGINT[1] or len(report.bank_reference) > 255 or len(report.ntpn) > 32
+            or any(has_forbidden(text) for text in texts)):
         raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
     return report
 

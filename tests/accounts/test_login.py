@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from core import clock
 
@@ -142,3 +143,47 @@ def test_the_sweep_forgets_counters_only_once_their_window_and_lock_are_over(app
             assert forget_stale_throttles() == 3  # typo, the locked account, the address
             assert db.session.query(LoginThrottle).count() == 0
         assert _attempt(client, email, users.PASSWORD).status_code == 302
+
+
+def _sweep_during_password_check(monkeypatch):
+    """Delete every throttle row (as a sweep in another request would) while the password is checked, once."""
+    import accounts.login
+    from accounts.models import LoginThrottle
+    from core.extensions import db
+
+    real, calls = accounts.login.verify_password, []
+
+    def racing(password_hash, password):
+        if not calls:
+            calls.append(1)
+            # Committed, as the sweep's own transaction would be, but leaving this request's rows in memory.
+            session = db.session()
+            session.execute(sa.delete(LoginThrottle).execution_options(synchronize_session=False))
+            session.expire_on_commit = False
+            session.commit()
+            session.expire_on_commit = True
+        return real(password_hash, password)
+
+    monkeypatch.setattr(accounts.login, "verify_password", racing)
+    return calls
+
+
+def test_a_failed_login_that_races_the_throttle_sweep_is_counted_once(app, client, users, monkeypatch):
+    from accounts.models import LoginThrottle
+    from core.extensions import db
+
+    email = users.make()
+    _attempt(client, email, "Wrong-password-1")
+    calls = _sweep_during_password_check(monkeypatch)
+    assert _attempt(client, email, "Wrong-password-1").status_code == 401
+    assert calls == [1]
+    with app.app_context():
+        rows = db.session.scalars(sa.select(LoginThrottle)).all()
+        assert sorted(row.failures for row in rows) == [1, 1]
+
+
+def test_a_good_login_that_races_the_throttle_sweep_signs_in(app, client, users, monkeypatch):
+    email = users.make()
+    _attempt(client, email, "Wrong-password-1")
+    _sweep_during_password_check(monkeypatch)
+    assert _attempt(client, email, users.PASSWORD).status_code == 302

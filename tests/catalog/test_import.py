@@ -83,3 +83,24 @@ def test_json_file_imports(app, tmp_path):
     result = _run(app, path)
     assert "line 2:" in result.output and _count(app) == 0
     assert _run(app, path, "--skip-bad").exit_code == 0 and _count(app) == 1
+
+
+def test_a_field_over_the_csv_limit_gives_a_message_and_no_traceback(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + "old-9,publication," + "x" * 140_000 + "\n", encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code != 0
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "line 3" in result.output and "131072 characters" in result.output
+    assert _count(app) == 0
+
+
+def test_a_row_with_a_nul_byte_or_an_overlong_ref_is_a_bad_row(app, tmp_path):
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0].replace("Mataram 2023,", "Mata\x00ram 2023,", 1) + "r" * 81 + GOOD[1][5:],
+                    encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code != 0 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert "line 2: the row holds control characters" in result.output
+    assert "line 3: ref may have at most 80 characters" in result.output
+    assert _count(app) == 0

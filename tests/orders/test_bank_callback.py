@@ -196,3 +196,25 @@ def test_a_bank_statement_line_for_an_already_reported_payment_is_a_duplicate(ap
         result = record_payment(invoice_query=sa.select(Invoice).where(Invoice.billing_code == invoice.billing_code),
                                 provider="local", reference="BNI-42", amount=AMOUNT, source="statement")
     assert result.created is False and _payments(app) == 1
+
+
+@pytest.mark.parametrize("headers", [
+    {"X-Statdesk-Timestamp": "1700000000", "X-Statdesk-Signature": "\u00e9" * 64},
+    {"X-Statdesk-Timestamp": "\u00b2", "X-Statdesk-Signature": "ab"},
+], ids=["non-ASCII signature", "non-ASCII digit timestamp"])
+def test_a_non_ascii_signature_or_timestamp_is_refused_as_unsigned(app, client, shop, unpaid, headers):
+    order_id, invoice = unpaid
+    response = post_callback(client, callback_body(invoice.billing_code, invoice.amount), headers=headers)
+    assert response.status_code == 401
+    _assert_unchanged(app, shop, order_id)
+
+
+@pytest.mark.parametrize("changes", [{"amount": 10**400}, {"bank_reference": "R" * 256}, {"ntpn": "N" * 33}])
+def test_a_signed_body_with_values_beyond_the_columns_is_refused(app, client, shop, unpaid, changes):
+    import json
+
+    order_id, invoice = unpaid
+    body = json.loads(callback_body(invoice.billing_code, invoice.amount))
+    response = post_callback(client, json.dumps(dict(body, **changes)).encode())
+    assert response.status_code == 400
+    _assert_unchanged(app, shop, order_id)

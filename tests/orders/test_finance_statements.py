@@ -125,3 +125,24 @@ def test_a_file_that_is_no_statement_gets_a_clear_400(client, finance, content):
     response = client.post("/finance/statements", data={"statement": (io.BytesIO(content), "x.csv")},
                            content_type="multipart/form-data")
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("text", [
+    "date,reference,billing_code,amount\n2026-11-20,BNI-1," + "9" * 140_000 + ",10\n",
+    '"' + "x" * 140_000 + '",reference\n',
+], ids=["long field in a line", "long field in the header"])
+def test_a_field_over_the_csv_limit_is_refused_with_its_line(app, client, finance, text):
+    response = _upload(client, text)
+    assert response.status_code == 400
+    assert "baris" in response.get_data(as_text=True).lower()
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count()).select_from(BankStatement)) == 0
+
+
+def test_control_characters_in_a_statement_are_refused(app, client, shop, finance):
+    [order_id] = shop.order(shop.consumer(), (MAP, 1, {"region": "5203"}))
+    invoice = shop.invoice(order_id)
+    response = _upload(client, _statement([invoice]).replace("BNI-10", "BNI\x00-10"), skip_bad=True)
+    assert response.status_code == 400
+    assert "karakter kendali" in response.get_data(as_text=True)
+    assert _payments(app) == []
