@@ -4,16 +4,17 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from accounts import demo, sso_views  # noqa: F401 - sso_views adds its routes to bp
+    from accounts import demo, sso_views
     from accounts.cli import cli
     from accounts.login import forget_stale_throttles
     from accounts.sso import init_sso
     from accounts.views import bp
     from core import sweeps
-    from core.cli import register_demo_loader
+    from core.cli import DEMO_LOADERS
 
     init_sso(app)
     app.register_blueprint(bp)
+    app.register_blueprint(sso_views.bp)
     app.cli.add_command(cli)
-    register_demo_loader(app, "accounts", demo.load)
+    DEMO_LOADERS.register(app, ("accounts", demo.load))
     sweeps.register(app, "accounts.login-throttles", forget_stale_throttles)

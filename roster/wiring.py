@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from core import sweeps
-    from core.cli import register_demo_loader
-    from core.navigation import NavLink, register_link
+    from core.cli import DEMO_LOADERS
+    from core.navigation import NAV_LINKS, NavLink
     from roster import demo
     from roster.cli import cli
     from roster.kinds import kind_label
@@ -20,23 +20,21 @@ def init_app(app) -> None:
     app.add_template_filter(kind_label, "kind_label")
     app.cli.add_command(cli)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
-    register_demo_loader(app, "roster", demo.load)
-    register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
-                               _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
-    register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
-                               _l("Why each request went to whom; reassign work"), order=21))
-    register_link(app, NavLink("operator", _l("My duty roster"), "roster.mine",
-                               _l("My shifts, leave and quota"), order=30))
+    DEMO_LOADERS.register(app, ("roster", demo.load))
+    NAV_LINKS.register(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
+                                    _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
+    NAV_LINKS.register(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
+                                    _l("Why each request went to whom; reassign work"), order=21))
+    NAV_LINKS.register(app, NavLink("operator", _l("My duty roster"), "roster.mine",
+                                    _l("My shifts, leave and quota"), order=30))
 
 
 def _check_calendar(app) -> None:
     """Refuse to start with office hours or a holiday country that cannot be read."""
     from core.settings import ConfigurationError
-    from roster.calendar import WorkingCalendar
+    from roster.calendar import CALENDAR
 
-    config = app.config
     try:
-        app.extensions["statdesk_calendar"] = WorkingCalendar(
-            config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"], config["STATDESK_HOLIDAY_COUNTRY"])
+        CALENDAR.get(app)  # built now, so a bad setting stops the start and not a later request
     except (ValueError, NotImplementedError, KeyError) as exc:
         raise ConfigurationError(f"STATDESK_OFFICE_HOURS / STATDESK_HOLIDAY_COUNTRY: {exc}") from exc

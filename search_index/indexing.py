@@ -21,8 +21,9 @@ import sqlalchemy as sa
 from flask import current_app, has_app_context
 from sqlalchemy.orm import Session
 
+from core import registry
 from core.extensions import db
-from search_index.documents import SearchDocument, sources
+from search_index.documents import SOURCES, SearchDocument
 
 _MARKED = "search_index.marked"
 _READY = "search_index.ready"
@@ -33,8 +34,14 @@ class Indexer(Protocol):
         """Write ``documents`` and drop ``removed`` from the index."""
 
 
+INDEXER: registry.Slot[Indexer | None] = registry.Slot(
+    "search_index.indexer", "The Indexer that receives committed changes (``service.install`` puts in the "
+    "app's backend; None: changes are not indexed).", default=lambda app: None)
+
+
 def set_indexer(app, indexer: Indexer | None) -> None:
-    app.extensions["search_indexer"] = indexer
+    """Send ``app``'s committed changes to ``indexer`` (the search backend, or a test's recorder)."""
+    INDEXER.replace(app, indexer)
 
 
 def mark_changed(source: str, key) -> None:
@@ -49,7 +56,7 @@ def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, st
     for source, key in pairs:
         by_source[source].add(key)
     documents, removed = [], []
-    registered = sources(app)
+    registered = SOURCES.get(app)
     for name, keys in by_source.items():
         source = registered.get(name)
         if source is None:
@@ -77,7 +84,7 @@ def _after_commit(session: Session) -> None:
     ready = session.info.pop(_READY, None)
     if not ready or not has_app_context():
         return
-    indexer = current_app.extensions.get("search_indexer")
+    indexer = INDEXER.get()
     if indexer is None:
         return
     try:
