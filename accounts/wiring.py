@@ -11,10 +11,14 @@ def init_app(app) -> None:
     from accounts.views import bp
     from core import sweeps
     from core.cli import DEMO_LOADERS
+    from core.navigation import ACCOUNT_PAGES
 
     init_sso(app)
     app.register_blueprint(bp)
     app.register_blueprint(sso_views.bp)
+    for page, endpoint in (("home", "accounts.home"), ("profile", "accounts.profile"), ("login", "accounts.login"),
+                           ("logout", "accounts.logout"), ("register", "accounts.register")):
+        ACCOUNT_PAGES.register(app, page, endpoint)
     app.cli.add_command(cli)
     DEMO_LOADERS.register(app, ("accounts", demo.load))
     sweeps.register(app, "accounts.login-throttles", forget_stale_throttles)

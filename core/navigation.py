@@ -41,6 +41,12 @@ PAGE_SCRIPTS: registry.ListSlot[PageScript] = registry.ListSlot(
     "entries on the consultation form) without the lower package knowing it.")
 
 
+ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
+    "core.account_pages",
+    "page -> endpoint of the person's own pages that the header and the index page link to: \"home\" (the "
+    "signed-in person's home), \"profile\", \"login\", \"logout\" (POST), \"register\".  Filled by accounts.")
+
+
 def links_for(roles: set[str]) -> list[NavLink]:
     chosen: dict[str, NavLink] = {}  # one entry per page, even when several of the user's roles offer it
     for link in sorted((link for link in NAV_LINKS.get() if link.role in roles),
