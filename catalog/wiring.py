@@ -19,7 +19,7 @@ def init_app(app) -> None:
     from catalog.views import bp, home
     from core import sweeps
     from core.cli import DEMO_LOADERS
-    from core.navigation import NAV_LINKS, NavLink
+    from core.navigation import NavLink, register_link
     from search_index.documents import LABELS, SOURCES
 
     app.register_blueprint(bp)
@@ -34,8 +34,8 @@ def init_app(app) -> None:
     sweeps.register(app, "catalog.scheduled-releases", services.release_due)
     DEMO_LOADERS.register(app, ("catalog", demo.load))
     for role in ("producer", "supervisor", "admin"):
-        NAV_LINKS.register(app, NavLink(role, _l("Catalog items"), "catalog_manage.index",
-                                        _l("Create, release, version and withdraw catalog items."), order=20))
+        register_link(app, NavLink(role, _l("Catalog items"), "catalog_manage.index",
+                                   _l("Create, release, version and withdraw catalog items."), order=20))
     for role in ("consumer", "operator"):
-        NAV_LINKS.register(app, NavLink(role, _l("Catalog"), "catalog.browse",
-                                        _l("Tables, publications, microdata and maps."), order=10))
+        register_link(app, NavLink(role, _l("Catalog"), "catalog.browse",
+                                   _l("Tables, publications, microdata and maps."), order=10))

@@ -16,7 +16,7 @@ def init_app(app) -> None:
     from consultation.views import bp
     from core import sweeps
     from core.cli import DEMO_LOADERS
-    from core.navigation import NAV_LINKS, NavLink
+    from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
     from roster.kinds import ROUTING_KINDS
     from roster.signals import work_assigned
@@ -36,11 +36,11 @@ def init_app(app) -> None:
     ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))
     ASK_INSTEAD.register(app, lambda: url_for("consultation.new"))
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):
-        NAV_LINKS.register(app, NavLink(role, _l("My requests"), "consultation.index",
-                                        _l("Free consultations and complaints you sent"), order=40))
-    NAV_LINKS.register(app, NavLink("operator", _l("Request desk"), "consultation.desk",
-                                    _l("Requests assigned to me and the queue of my kinds"), order=10))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Request desk"), "consultation.desk",
-                                    _l("All consultations and complaints; reassign"), order=10))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Satisfaction index"), "consultation.quality",
-                                    _l("Public satisfaction index (IKM) from consumers' ratings"), order=50))
+        register_link(app, NavLink(role, _l("My requests"), "consultation.index",
+                                   _l("Free consultations and complaints you sent"), order=40))
+    register_link(app, NavLink("operator", _l("Request desk"), "consultation.desk",
+                               _l("Requests assigned to me and the queue of my kinds"), order=10))
+    register_link(app, NavLink("supervisor", _l("Request desk"), "consultation.desk",
+                               _l("All consultations and complaints; reassign"), order=10))
+    register_link(app, NavLink("supervisor", _l("Satisfaction index"), "consultation.quality",
+                               _l("Public satisfaction index (IKM) from consumers' ratings"), order=50))

@@ -1,6 +1,6 @@
 """Links that packages contribute to role home pages and the header menu, and scripts they add to pages.
 
-A package registers its entries in its ``init_app`` (``NAV_LINKS.register(app,
+A package registers its entries in its ``init_app`` (``register_link(app,
 NavLink(...))``); core renders them without knowing the packages, so arrows keep
 pointing down.
 """
@@ -45,6 +45,11 @@ ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
     "core.account_pages",
     "page -> endpoint of the person's own pages that the header and the index page link to: \"home\" (the "
     "signed-in person's home), \"profile\", \"login\", \"logout\" (POST), \"register\".  Filled by accounts.")
+
+
+def register_link(app, link: NavLink) -> None:
+    """Offer ``link`` to its role (the packages' wiring; the same as ``NAV_LINKS.register``)."""
+    NAV_LINKS.register(app, link)
 
 
 def links_for(roles: set[str]) -> list[NavLink]:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from consultation.panels import TICKET_PANELS
-    from core.navigation import NAV_LINKS, PAGE_SCRIPTS, NavLink, PageScript
+    from core.navigation import PAGE_SCRIPTS, NavLink, PageScript, register_link
     from helpdesk import faq
     from helpdesk.faq_views import public, staff
     from helpdesk.markup import render_markdown
@@ -25,21 +25,21 @@ def init_app(app) -> None:
     PAGE_SCRIPTS.register(app, PageScript("consultation.new", "faq.static", "faq-suggest.js"))
     TICKET_PANELS.register(app, _forum_panel)
     for role in ("supervisor", "admin"):
-        NAV_LINKS.register(app, NavLink(role, _l("Service reports"), "helpdesk_reports.index",
-                                        _l("SLA compliance, backlog, response times and the satisfaction index"),
-                                        order=42))
+        register_link(app, NavLink(role, _l("Service reports"), "helpdesk_reports.index",
+                                   _l("SLA compliance, backlog, response times and the satisfaction index"),
+                                   order=42))
     for role in faq.EDITORS:
-        NAV_LINKS.register(app, NavLink(role, _l("FAQ entries"), "faq_staff.manage",
-                                        _l("Promote answers to the public FAQ and edit them"), order=41))
+        register_link(app, NavLink(role, _l("FAQ entries"), "faq_staff.manage",
+                                   _l("Promote answers to the public FAQ and edit them"), order=41))
     app.add_template_filter(render_markdown, "forum_markdown")
-    NAV_LINKS.register(app, NavLink("operator", _l("Console"), "helpdesk.console",
-                                    _l("My work by due time and the queue of my kinds"), order=5))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Team workload"), "helpdesk.team",
-                                    _l("Open and overdue items per operator, who is on duty"), order=19))
-    NAV_LINKS.register(app, NavLink("operator", _l("Helpdesk forum"), "helpdesk.forum",
-                                    _l("Ask colleagues about a request; share answers"), order=40))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Helpdesk forum"), "helpdesk.forum",
-                                    _l("Ask colleagues about a request; share answers"), order=40))
+    register_link(app, NavLink("operator", _l("Console"), "helpdesk.console",
+                               _l("My work by due time and the queue of my kinds"), order=5))
+    register_link(app, NavLink("supervisor", _l("Team workload"), "helpdesk.team",
+                               _l("Open and overdue items per operator, who is on duty"), order=19))
+    register_link(app, NavLink("operator", _l("Helpdesk forum"), "helpdesk.forum",
+                               _l("Ask colleagues about a request; share answers"), order=40))
+    register_link(app, NavLink("supervisor", _l("Helpdesk forum"), "helpdesk.forum",
+                               _l("Ask colleagues about a request; share answers"), order=40))
 
 
 def _forum_panel(ticket):

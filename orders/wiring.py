@@ -10,7 +10,7 @@ def init_app(app) -> None:
     from catalog.views import ITEM_ACTIONS
     from core import sweeps
     from core.cli import DEMO_LOADERS
-    from core.navigation import NAV_LINKS, NavLink
+    from core.navigation import NavLink, register_link
     from orders import demo, desk
     from orders.api import api
     from orders.cli import cli
@@ -28,17 +28,17 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     DEMO_LOADERS.register(app, ("orders", demo.load))
     ITEM_ACTIONS.register(app, "order", lambda item: url_for("orders.cart_add"))
-    NAV_LINKS.register(app, NavLink("consumer", _l("My orders"), "orders.order_list",
-                                    _l("Your orders, invoices, receipts and downloads."), order=40))
-    NAV_LINKS.register(app, NavLink("consumer", _l("Cart"), "orders.cart", _l("Items you are about to order."),
-                                    order=41))
+    register_link(app, NavLink("consumer", _l("My orders"), "orders.order_list",
+                               _l("Your orders, invoices, receipts and downloads."), order=40))
+    register_link(app, NavLink("consumer", _l("Cart"), "orders.cart", _l("Items you are about to order."),
+                               order=41))
     sweeps.register(app, "orders.invoice-expiry", expire_due_invoices)
     ROUTING_KINDS.register(app, ROUTING_KIND, _l("Data preparation for orders"))
     work_assigned.connect(on_work_assigned, weak=False)
     for role in ("operator", "finance", "admin"):
-        NAV_LINKS.register(app, NavLink(role, _l("Order desk"), "orders_desk.desk",
-                                        _l("Review, invoice and fulfil orders."), order=40))
+        register_link(app, NavLink(role, _l("Order desk"), "orders_desk.desk",
+                                   _l("Review, invoice and fulfil orders."), order=40))
     for role in ("finance", "admin"):
-        NAV_LINKS.register(app, NavLink(role, _l("Finance console"), "finance.invoices",
-                                        _l("Invoices, payments, exports, the PNBP recap, statements and refunds."),
-                                        order=45))
+        register_link(app, NavLink(role, _l("Finance console"), "finance.invoices",
+                                   _l("Invoices, payments, exports, the PNBP recap, statements and refunds."),
+                                   order=45))

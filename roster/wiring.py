@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from core import sweeps
     from core.cli import DEMO_LOADERS
-    from core.navigation import NAV_LINKS, NavLink
+    from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
     from roster.kinds import kind_label
@@ -21,12 +21,12 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
     DEMO_LOADERS.register(app, ("roster", demo.load))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
-                                    _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
-    NAV_LINKS.register(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
-                                    _l("Why each request went to whom; reassign work"), order=21))
-    NAV_LINKS.register(app, NavLink("operator", _l("My duty roster"), "roster.mine",
-                                    _l("My shifts, leave and quota"), order=30))
+    register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
+                               _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
+    register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
+                               _l("Why each request went to whom; reassign work"), order=21))
+    register_link(app, NavLink("operator", _l("My duty roster"), "roster.mine",
+                               _l("My shifts, leave and quota"), order=30))
 
 
 def _check_calendar(app) -> None:
