@@ -19,19 +19,23 @@ import requests
 import sqlalchemy as sa
 from authlib.integrations.base_client.errors import MismatchingStateError, OAuthError
 from authlib.integrations.flask_client import OAuth
-from flask import current_app, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from joserfc import errors as jose_errors
 
 from accounts.models import ConsumerProfile, ExternalIdentity, Role, User, UserRole
 from accounts.services import AccountError, find_by_email, normalise_email
-from core import audit, clock
+from core import audit, clock, registry
 from core.extensions import db
 
 DEFAULT_SCOPE = "openid email profile"
 # Claims Statdesk reads; when the ID token lacks any of them, userinfo is asked.
 WANTED_CLAIMS = ("email", "email_verified", "name")
 SESSION_KEY = "sso"  # {"provider": name, "id_token": …} while signed in through SSO
+
+SSO = registry.Slot(
+    "accounts.sso", "(Authlib OAuth registry, provider name -> Provider) of the configured OpenID providers; "
+    "set by ``init_sso``.")
 
 
 @dataclass(frozen=True)
@@ -97,16 +101,16 @@ def init_sso(app) -> None:
         oauth.register(provider.name, client_id=provider.client_id, client_secret=provider.client_secret,
                        server_metadata_url=provider.discovery_url,
                        client_kwargs={"scope": provider.scope, "code_challenge_method": "S256"})
-    app.extensions["statdesk_sso"] = (oauth, providers)
+    SSO.register(app, (oauth, providers))
 
 
 def providers() -> dict[str, Provider]:
-    return current_app.extensions["statdesk_sso"][1]
+    return SSO.get()[1]
 
 
 def client_for(name: str):
     """The Authlib client of a configured provider, or ``None``."""
-    oauth, configured = current_app.extensions["statdesk_sso"]
+    oauth, configured = SSO.get()
     return oauth.create_client(name) if name in configured else None
 
 

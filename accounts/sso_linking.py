@@ -88,7 +88,7 @@ def send_link_email(provider: sso.Provider, claims: sso.Claims) -> User:
     token = _serializer().dumps({"u": user.id, "p": provider.name, "s": claims.subject,
                                  "f": _state(user, provider.name, claims.subject)})
     queue_email(user.email, "accounts/email/sso_link", locale=user.locale, user=user, provider=provider.label,
-                link=url_for("accounts.sso_link_confirm", token=token), minutes=LINK_MINUTES)
+                link=url_for("accounts_sso.sso_link_confirm", token=token), minutes=LINK_MINUTES)
     audit.record("account.sso_link_mailed", user, provider=provider.name)
     db.session.commit()
     return user

@@ -1,16 +1,17 @@
-"""Single sign-on pages: start, callback, linking with proof (routes on the accounts blueprint)."""
+"""Single sign-on pages: start, callback, linking with proof (blueprint ``accounts_sso``)."""
 
 from __future__ import annotations
 
 import requests
-from flask import abort, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
 from accounts import second_step, sso, sso_linking
 from accounts.services import AccountError
-from accounts.views import bp
 from core.extensions import limiter
 from core.urls import is_safe_redirect
+
+bp = Blueprint("accounts_sso", __name__, template_folder="templates")
 
 PENDING_LINK = "sso_pending_link"
 
@@ -33,7 +34,7 @@ def sso_start(name: str):
     target = request.args.get("next")
     session["sso_next"] = target if is_safe_redirect(target) else None
     try:
-        return sso.client_for(name).authorize_redirect(url_for("accounts.sso_callback", name=name, _external=True))
+        return sso.client_for(name).authorize_redirect(url_for("accounts_sso.sso_callback", name=name, _external=True))
     except (requests.RequestException, ValueError):
         return render_template("accounts/sso_problem.html",
                                message=_("The identity provider cannot be reached now. Try again later.")), 502
@@ -67,7 +68,7 @@ def sso_callback(name: str):
         return _problem(exc)
     if user is None:
         session[PENDING_LINK] = {"provider": name, "claims": claims.as_dict(), "id_token": token.get("id_token", "")}
-        return redirect(url_for("accounts.sso_link"))
+        return redirect(url_for("accounts_sso.sso_link"))
     return _finish(user, provider, token.get("id_token", ""))
 
 

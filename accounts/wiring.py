@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from accounts import demo, sso_views  # noqa: F401 - sso_views adds its routes to bp
+    from accounts import demo, sso_views
     from accounts.cli import cli
     from accounts.login import forget_stale_throttles
     from accounts.second_step import guard
@@ -12,12 +12,17 @@ def init_app(app) -> None:
     from accounts.two_factor_views import bp as two_factor_bp
     from accounts.views import bp
     from core import sweeps
-    from core.cli import register_demo_loader
+    from core.cli import DEMO_LOADERS
+    from core.navigation import ACCOUNT_PAGES
 
     init_sso(app)
     app.register_blueprint(bp)
     app.register_blueprint(two_factor_bp)
     app.before_request(guard)
+    app.register_blueprint(sso_views.bp)
+    for page, endpoint in (("home", "accounts.home"), ("profile", "accounts.profile"), ("login", "accounts.login"),
+                           ("logout", "accounts.logout"), ("register", "accounts.register")):
+        ACCOUNT_PAGES.register(app, page, endpoint)
     app.cli.add_command(cli)
-    register_demo_loader(app, "accounts", demo.load)
+    DEMO_LOADERS.register(app, ("accounts", demo.load))
     sweeps.register(app, "accounts.login-throttles", forget_stale_throttles)

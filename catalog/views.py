@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_file, url_for
+from flask import Blueprint, Response, abort, render_template, request, send_file
 from flask_babel import get_locale
 from flask_login import current_user
 
 from catalog import calendar, dyntable, ordering, queries, reference, services
 from catalog.models import ItemKind, ReleaseStatus
-from core import clock, spreadsheets
+from core import clock, registry, spreadsheets
 from core.pagination import paginate
 from core.storage import get_storage
 from core.timefmt import to_local
@@ -43,10 +44,16 @@ def browse():
                            years=queries.years(), locale=_locale())
 
 
+ITEM_ACTIONS: registry.MapSlot[str, Callable[[object], str | None]] = registry.MapSlot(
+    "catalog.item_actions",
+    "What a person can do with an item, by the name the item page knows, -> ``url(item)`` (None: not "
+    "offered).  \"order\": a URL taking a POST of item_id, quantity and the kind's choices (variables, "
+    "region), shown for released non-table items; \"consult\": a page to ask staff about the item (GET).")
+
+
 def _action_links(item) -> dict:
-    views = current_app.view_functions
-    return {"order": url_for("orders.cart_add") if "orders.cart_add" in views else None,
-            "consult": url_for("consultation.new", item=item.id) if "consultation.new" in views else None}
+    actions = ITEM_ACTIONS.get()
+    return {name: actions[name](item) if name in actions else None for name in ("order", "consult")}
 
 
 @bp.get("/<int:item_id>")

@@ -18,20 +18,21 @@ def init_app(app) -> None:
     from catalog.manage import manage
     from catalog.views import bp, home
     from core import sweeps
-    from core.cli import register_demo_loader
+    from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
-    from search_index.documents import register_labels, register_source
+    from search_index.documents import LABELS, SOURCES
 
     app.register_blueprint(bp)
     app.register_blueprint(manage)
     app.register_blueprint(api)
     app.view_functions["core.index"] = home
     app.cli.add_command(cli)
-    register_source(app, search.source())
+    source = search.source()
+    SOURCES.register(app, source.name, source)
     for facet, label in search.LABELS.items():
-        register_labels(app, facet, label)
+        LABELS.register(app, (facet, label))
     sweeps.register(app, "catalog.scheduled-releases", services.release_due)
-    register_demo_loader(app, "catalog", demo.load)
+    DEMO_LOADERS.register(app, ("catalog", demo.load))
     for role in ("producer", "supervisor", "admin"):
         register_link(app, NavLink(role, _l("Catalog items"), "catalog_manage.index",
                                    _l("Create, release, version and withdraw catalog items."), order=20))

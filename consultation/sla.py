@@ -11,9 +11,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import current_app
-
 from consultation.models import RequestKind, Ticket
+from core import registry
 from roster.calendar import working_calendar
 
 WORKING_DAY = timedelta(hours=8)
@@ -46,11 +45,13 @@ def parse_policies(text: str) -> dict[RequestKind, tuple[timedelta, timedelta]]:
     return policies
 
 
+POLICIES: registry.Slot[dict[RequestKind, tuple[timedelta, timedelta]]] = registry.Slot(
+    "consultation.sla_policies", "kind -> (first response, resolution) working time, read once per app from "
+    "STATDESK_SLA.", default=lambda app: parse_policies(app.config["STATDESK_SLA"]))
+
+
 def policy(kind: RequestKind) -> tuple[timedelta, timedelta]:
-    policies = current_app.extensions.get("statdesk_sla")
-    if policies is None:
-        policies = current_app.extensions["statdesk_sla"] = parse_policies(current_app.config["STATDESK_SLA"])
-    return policies[kind]
+    return POLICIES.get()[kind]
 
 
 def start_clocks(ticket: Ticket, at: datetime) -> None:

@@ -13,6 +13,7 @@ from consultation import services
 from consultation.forms import EnterOnBehalfForm, NoteForm, RatingForm, ReassignForm, ReplyForm, RequestForm
 from consultation.ikm import ELEMENTS
 from consultation.models import SCORE_COLUMNS, Attachment, Channel, ComplaintAbout, RequestKind, Status, Ticket
+from consultation.panels import panels_for
 from consultation.people import PersonData
 from consultation.permissions import QUEUED, can_answer, is_requester, is_supervisor, visible_filter
 from consultation.quality import satisfaction_index
@@ -91,7 +92,8 @@ def detail(number: str):
         "consultation/detail.html", ticket=ticket, reply_form=ReplyForm(), note_form=NoteForm(),
         rating_form=RatingForm(), reassign_form=reassign_form, open_statuses=OPEN, Status=Status,
         transitions=TRANSITIONS, staff=can_answer(user, ticket) and not is_requester(user, ticket),
-        requester=is_requester(user, ticket), elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)))
+        requester=is_requester(user, ticket), elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)),
+        panels=panels_for(ticket) if user.is_staff else [])
 
 
 def _act(number: str, action):

@@ -2,34 +2,39 @@
 
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from catalog.views import ITEM_ACTIONS
     from consultation import demo, services
     from consultation.cli import cli
     from consultation.models import KIND_LABELS
-    from consultation.sla import parse_policies
+    from consultation.sla import POLICIES, parse_policies
     from consultation.sweeps import run_sweep
     from consultation.views import bp
     from core import sweeps
-    from core.cli import register_demo_loader
+    from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
-    from roster.kinds import register_kind
+    from roster.kinds import ROUTING_KINDS
     from roster.signals import register_owner
+    from search_index.views import ASK_INSTEAD
 
     try:
-        app.extensions["statdesk_sla"] = parse_policies(app.config["STATDESK_SLA"])
+        POLICIES.register(app, parse_policies(app.config["STATDESK_SLA"]))
     except ValueError as exc:
         raise ConfigurationError(f"STATDESK_SLA: {exc}") from exc
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     for kind, label in KIND_LABELS.items():
-        register_kind(app, kind.value, label)
+        ROUTING_KINDS.register(app, kind.value, label)
     register_owner(app, services.ITEM_TYPE, services.on_work_assigned)
     sweeps.register(app, "consultation.sla-reminders", run_sweep)
-    register_demo_loader(app, "consultation", demo.load)
+    DEMO_LOADERS.register(app, ("consultation", demo.load))
+    ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))
+    ASK_INSTEAD.register(app, lambda: url_for("consultation.new"))
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):
         register_link(app, NavLink(role, _l("My requests"), "consultation.index",
                                    _l("Free consultations and complaints you sent"), order=40))

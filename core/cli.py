@@ -1,6 +1,6 @@
 """``flask outbox …``, ``flask sweep``, ``flask demo …``, ``flask backup …`` and ``flask config check`` commands.
 
-Packages add their demo loaders with ``register_demo_loader``; ``flask demo load``
+Packages add their demo loaders to ``DEMO_LOADERS``; ``flask demo load``
 runs them in registration order, each idempotent.
 """
 
@@ -13,7 +13,7 @@ import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from core import sweeps
+from core import registry, sweeps
 from core.outbox import deliver_due
 
 outbox_cli = AppGroup("outbox", help="The e-mail outbox.")
@@ -47,8 +47,10 @@ def deliver_command() -> None:
     click.echo(", ".join(f"{name}: {count}" for name, count in counts.items()))
 
 
-def register_demo_loader(app, name: str, loader: Callable[[], int]) -> None:
-    app.extensions.setdefault("statdesk_demo", []).append((name, loader))
+DEMO_LOADERS: registry.ListSlot[tuple[str, Callable[[], int]]] = registry.ListSlot(
+    "core.demo_loaders",
+    "(name, loader) pairs run by ``flask demo load`` in registration order; a loader is idempotent and "
+    "returns how many records it created.")
 
 
 @click.command("sweep")
@@ -68,7 +70,7 @@ def sweep_command() -> None:
 @demo_cli.command("load")
 def load_command() -> None:
     """Load demo data; running it again adds nothing twice."""
-    for name, loader in current_app.extensions.get("statdesk_demo", []):
+    for name, loader in DEMO_LOADERS.get():
         click.echo(f"{name}: {loader()} created")
 
 

@@ -1,14 +1,15 @@
-"""Links that packages contribute to role home pages and the header menu.
+"""Links that packages contribute to role home pages and the header menu, and scripts they add to pages.
 
-A package registers its entries in its ``init_app``; core renders them without
-knowing the packages, so arrows keep pointing down.
+A package registers its entries in its ``init_app`` (``register_link(app,
+NavLink(...))``); core renders them without knowing the packages, so arrows keep
+pointing down.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import current_app
+from core import registry
 
 
 @dataclass(frozen=True)
@@ -20,27 +21,45 @@ class NavLink:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class PageScript:
+    """Load ``url_for(static_endpoint, filename=filename)`` on the page of ``endpoint``."""
+
+    endpoint: str
+    static_endpoint: str
+    filename: str
+
+
+NAV_LINKS: registry.ListSlot[NavLink] = registry.ListSlot(
+    "core.nav_links",
+    "NavLink entries for role home pages and the header menu; the endpoint belongs to the registering "
+    "package (or one below it), shown to users holding ``role``, sorted by ``order``.")
+
+PAGE_SCRIPTS: registry.ListSlot[PageScript] = registry.ListSlot(
+    "core.page_scripts",
+    "PageScript entries: how an upper package enhances a lower package's page (the helpdesk suggests FAQ "
+    "entries on the consultation form) without the lower package knowing it.")
+
+
+ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
+    "core.account_pages",
+    "page -> endpoint of the person's own pages that the header and the index page link to: \"home\" (the "
+    "signed-in person's home), \"profile\", \"login\", \"logout\" (POST), \"register\".  Filled by accounts.")
+
+
 def register_link(app, link: NavLink) -> None:
-    app.extensions.setdefault("statdesk_nav", []).append(link)
+    """Offer ``link`` to its role (the packages' wiring; the same as ``NAV_LINKS.register``)."""
+    NAV_LINKS.register(app, link)
 
 
 def links_for(roles: set[str]) -> list[NavLink]:
-    links = current_app.extensions.get("statdesk_nav", [])
     chosen: dict[str, NavLink] = {}  # one entry per page, even when several of the user's roles offer it
-    for link in sorted((link for link in links if link.role in roles), key=lambda link: (link.order, link.endpoint)):
+    for link in sorted((link for link in NAV_LINKS.get() if link.role in roles),
+                       key=lambda link: (link.order, link.endpoint)):
         chosen.setdefault(link.endpoint, link)
     return list(chosen.values())
 
 
-def register_page_script(app, endpoint: str, static_endpoint: str, filename: str) -> None:
-    """Load ``url_for(static_endpoint, filename=filename)`` on the page of ``endpoint``.
-
-    How an upper package enhances a lower package's page (the helpdesk suggests FAQ
-    entries on the consultation form) without the lower package knowing it.
-    """
-    app.extensions.setdefault("statdesk_page_scripts", {}).setdefault(endpoint, []).append(
-        (static_endpoint, filename))
-
-
 def page_scripts(endpoint: str | None) -> list[tuple[str, str]]:
-    return list(current_app.extensions.get("statdesk_page_scripts", {}).get(endpoint or "", []))
+    return [(script.static_endpoint, script.filename) for script in PAGE_SCRIPTS.get()
+            if script.endpoint == (endpoint or "")]

@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from typing import BinaryIO, Protocol
 
-from flask import current_app
+from core import registry
 
 CHUNK = 1024 * 1024
 
@@ -73,10 +73,11 @@ class LocalStorage:
         return os.path.isfile(self._path(key))
 
 
+STORAGE: registry.Slot[Storage] = registry.Slot(
+    "core.storage", "The application's file storage (default: LocalStorage below STATDESK_STORAGE_DIR).",
+    default=lambda app: LocalStorage(app.config["STATDESK_STORAGE_DIR"]))
+
+
 def get_storage() -> Storage:
     """The storage configured for the current application."""
-    storage = current_app.extensions.get("statdesk_storage")
-    if storage is None:
-        storage = LocalStorage(current_app.config["STATDESK_STORAGE_DIR"])
-        current_app.extensions["statdesk_storage"] = storage
-    return storage
+    return STORAGE.get()

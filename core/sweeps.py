@@ -28,7 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-EXTENSION_KEY = "statdesk_sweeps"
+from core import registry as slots
 
 
 @dataclass(frozen=True)
@@ -71,12 +71,14 @@ class SweepRegistry:
         return iter(list(self._sweeps.values()))
 
 
+SWEEPS: slots.Slot[SweepRegistry] = slots.Slot(
+    "core.sweeps", "The application's periodic jobs (a SweepRegistry, filled through ``register``).",
+    default=lambda app: SweepRegistry())
+
+
 def registry(app) -> SweepRegistry:
     """The registry of ``app`` (created on first use)."""
-    found = app.extensions.get(EXTENSION_KEY)
-    if found is None:
-        found = app.extensions[EXTENSION_KEY] = SweepRegistry()
-    return found
+    return SWEEPS.get(app)
 
 
 def register(app, name: str, function: Callable[[], object], interval: int | None = None) -> Sweep:

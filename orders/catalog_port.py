@@ -16,12 +16,12 @@ from flask import current_app
 
 from catalog import ordering
 from catalog.ordering import OrderableItem, ReadyFile
+from core import registry
 
 __all__ = ["OrderableItem", "ReadyFile", "CatalogSource", "CatalogUnavailable", "set_source",
            "orderable_item", "line_price", "listed_items"]
 
 ORDERABLE_KINDS = ("publication", "map", "microdata")
-_EXTENSION = "orders_catalog_source"
 
 
 class CatalogSource(Protocol):
@@ -54,14 +54,18 @@ class _CatalogPackage:
 
 _CATALOG = _CatalogPackage()
 
+CATALOG_SOURCE: registry.Slot[CatalogSource] = registry.Slot(
+    "orders.catalog_source", "The CatalogSource orders ask (default: the catalog package; tests put in another).",
+    default=lambda app: _CATALOG)
+
 
 def _source() -> CatalogSource:
-    return current_app.extensions.get(_EXTENSION, _CATALOG)
+    return CATALOG_SOURCE.get()
 
 
 def set_source(app, source: CatalogSource) -> None:
-    """Let ``app``'s orders ask ``source`` instead of the catalog package (tests)."""
-    app.extensions[_EXTENSION] = source
+    """Let ``app``'s orders ask ``source`` instead of the catalog package (the tests' seam)."""
+    CATALOG_SOURCE.replace(app, source)
 
 
 def orderable_item(item_id: int, user) -> OrderableItem | None:

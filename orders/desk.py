@@ -1,9 +1,9 @@
-"""The operators' order desk (search, filter, review, fulfil) and the demo bank simulator."""
+"""The operators' order desk (search, filter, review, fulfil) and the demo bank simulator: blueprint ``orders_desk``."""
 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import abort, current_app, flash, redirect, render_template, request, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,7 +17,9 @@ from orders.forms import ActionForm, ApproveForm, FinishTaskForm, RejectForm, Si
 from orders.models import FulfilmentTask, Invoice, Order, OrderState, TaskState, TransactionKind
 from orders.payments.local import simulate_bank_payment
 from orders.permissions import DESK_ROLES, SERVICE_ROLES
-from orders.views import NO_STORE, bp
+from orders.views import NO_STORE
+
+bp = Blueprint("orders_desk", __name__, template_folder="templates")
 
 
 def _user():
@@ -60,7 +62,7 @@ def desk_order(order_id: int):
 
 def _back(order_id: int, message: str):
     flash(message, "success")
-    return redirect(url_for("orders.desk_order", order_id=order_id))
+    return redirect(url_for("orders_desk.desk_order", order_id=order_id))
 
 
 @bp.post("/desk/orders/<int:order_id>/approve")

@@ -11,7 +11,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
-from flask import current_app
+
+from core import registry
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*$")
@@ -91,12 +92,17 @@ class WorkingCalendar:
         return total
 
 
+def _configured(app) -> WorkingCalendar:
+    config = app.config
+    return WorkingCalendar(config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"],
+                           config["STATDESK_HOLIDAY_COUNTRY"])
+
+
+CALENDAR: registry.Slot[WorkingCalendar] = registry.Slot(
+    "roster.calendar", "The office's WorkingCalendar, built once per app from STATDESK_TIMEZONE, "
+    "STATDESK_OFFICE_HOURS and STATDESK_HOLIDAY_COUNTRY.", default=_configured)
+
+
 def working_calendar() -> WorkingCalendar:
     """The calendar configured for the current application (built once per app)."""
-    calendar = current_app.extensions.get("statdesk_calendar")
-    if calendar is None:
-        config = current_app.config
-        calendar = WorkingCalendar(config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"],
-                                   config["STATDESK_HOLIDAY_COUNTRY"])
-        current_app.extensions["statdesk_calendar"] = calendar
-    return calendar
+    return CALENDAR.get()

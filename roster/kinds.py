@@ -1,24 +1,24 @@
 """The kinds of work the roster routes, registered by the packages that own the work.
 
 Consultation registers ``data``, ``metadata``, ``classification`` and
-``complaint``; orders will register fulfilment.  A shift lists the kinds its
+``complaint``; orders register fulfilment.  A shift lists the kinds its
 operator serves.
 """
 
 from __future__ import annotations
 
-from flask import current_app
+from core import registry
 
-
-def register_kind(app, code: str, label) -> None:
-    """Make ``code`` routable; ``label`` is a lazy-translated name."""
-    app.extensions.setdefault("statdesk_routing_kinds", {})[code] = label
+ROUTING_KINDS: registry.MapSlot[str, object] = registry.MapSlot(
+    "roster.routing_kinds",
+    "code -> lazy-translated label of a kind of work the roster routes; the package owning the work "
+    "registers it (a code once).")
 
 
 def known_kinds() -> dict[str, object]:
-    return dict(current_app.extensions.get("statdesk_routing_kinds", {}))
+    return ROUTING_KINDS.get()
 
 
 def kind_label(code: str) -> str:
-    label = current_app.extensions.get("statdesk_routing_kinds", {}).get(code)
+    label = ROUTING_KINDS.lookup(code)
     return str(label) if label is not None else code

@@ -19,19 +19,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from blinker import Namespace
-from flask import current_app
+
+from core import registry
 
 _signals = Namespace()
 
 work_assigned = _signals.signal("roster.work-assigned")
 
-_OWNERS = "statdesk_routing_owners"
+WORK_OWNERS: registry.MapSlot[str, Callable] = registry.MapSlot(
+    "roster.work_owners",
+    "item type -> handler(item, decision, actor) that updates the owner's record of a routed item inside the "
+    "routing transaction; the package owning that kind of work registers it (a type once).")
 
 
 def register_owner(app, item_type: str, handler: Callable) -> None:
     """``handler(item, decision, actor)`` updates the owner's record of an ``item_type`` item, in the transaction."""
-    app.extensions.setdefault(_OWNERS, {})[item_type] = handler
+    WORK_OWNERS.register(app, item_type, handler)
 
 
 def owner_of(item_type: str) -> Callable | None:
-    return current_app.extensions.get(_OWNERS, {}).get(item_type)
+    return WORK_OWNERS.lookup(item_type)

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from core import sweeps
-    from core.cli import register_demo_loader
+    from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
@@ -20,7 +20,7 @@ def init_app(app) -> None:
     app.add_template_filter(kind_label, "kind_label")
     app.cli.add_command(cli)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
-    register_demo_loader(app, "roster", demo.load)
+    DEMO_LOADERS.register(app, ("roster", demo.load))
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
                                _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
     register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
@@ -32,11 +32,9 @@ def init_app(app) -> None:
 def _check_calendar(app) -> None:
     """Refuse to start with office hours or a holiday country that cannot be read."""
     from core.settings import ConfigurationError
-    from roster.calendar import WorkingCalendar
+    from roster.calendar import CALENDAR
 
-    config = app.config
     try:
-        app.extensions["statdesk_calendar"] = WorkingCalendar(
-            config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"], config["STATDESK_HOLIDAY_COUNTRY"])
+        CALENDAR.get(app)  # built now, so a bad setting stops the start and not a later request
     except (ValueError, NotImplementedError, KeyError) as exc:
         raise ConfigurationError(f"STATDESK_OFFICE_HOURS / STATDESK_HOLIDAY_COUNTRY: {exc}") from exc

@@ -6,24 +6,23 @@ import time
 from collections.abc import Iterator
 
 import click
-from flask import current_app
 from flask.cli import AppGroup
 
 from core.extensions import db
 from search_index import service
-from search_index.documents import SearchDocument, fingerprint, sources
+from search_index.documents import SOURCES, SearchDocument, fingerprint
 
 cli = AppGroup("search", help="Build and check the full-text search index.")
 BATCH = 500
 
 
 def _keys() -> dict[str, list[str]]:
-    return {name: [str(key) for key in source.all_keys()] for name, source in sources(current_app).items()}
+    return {name: [str(key) for key in source.all_keys()] for name, source in SOURCES.get().items()}
 
 
 def public_documents(keys: dict[str, list[str]]) -> Iterator[SearchDocument]:
     """Every public document of every registered source, read in batches."""
-    registered = sources(current_app)
+    registered = SOURCES.get()
     for name, wanted in keys.items():
         for start in range(0, len(wanted), BATCH):
             for document in registered[name].load(wanted[start:start + BATCH]):

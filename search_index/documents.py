@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from core import registry
+
 
 @dataclass(frozen=True)
 class SearchDocument:
@@ -83,26 +85,21 @@ def fingerprint(document: SearchDocument) -> str:
     return json.dumps(data, sort_keys=True, default=str)
 
 
-def register_source(app, source: DocumentSource) -> None:
-    """Make ``source`` known to the index of ``app`` (call from a package's ``init_app``)."""
-    app.extensions.setdefault("search_sources", {})[source.name] = source
+SOURCES: registry.MapSlot[str, DocumentSource] = registry.MapSlot(
+    "search_index.sources",
+    "name -> DocumentSource: each package whose objects are findable registers its source once, by name.")
 
-
-def sources(app) -> dict[str, DocumentSource]:
-    return dict(app.extensions.get("search_sources", {}))
-
-
-def register_labels(app, facet: str, label: Callable[[str, str], str]) -> None:
-    """Name the values of ``facet`` for people: ``label(value, locale)``; a later registration wins per value.
-
-    The catalog names its kinds, subjects and regions; the helpdesk names the
-    "faq" kind.  A label function returns ``""`` for a value it does not know.
-    """
-    app.extensions.setdefault("search_labels", {}).setdefault(facet, []).insert(0, label)
+LABELS: registry.ListSlot[tuple[str, Callable[[str, str], str]]] = registry.ListSlot(
+    "search_index.labels",
+    "(facet, label(value, locale)) pairs naming a facet's values for people; a label function returns \"\" "
+    "for a value it does not know, and a later registration wins per value (the catalog names kinds, "
+    "subjects and regions; the helpdesk names the \"faq\" kind).")
 
 
 def label(app, facet: str, value: str, locale: str) -> str:
-    for name in app.extensions.get("search_labels", {}).get(facet, ()):
+    for named, name in reversed(LABELS.get(app)):
+        if named != facet:
+            continue
         found = name(value, locale)
         if found:
             return found

@@ -23,8 +23,8 @@ from typing import Protocol
 
 from flask import current_app
 
-from core import unit_of_work
-from search_index.documents import SearchDocument, sources
+from core import registry, unit_of_work
+from search_index.documents import SOURCES, SearchDocument
 
 
 class Indexer(Protocol):
@@ -32,8 +32,14 @@ class Indexer(Protocol):
         """Write ``documents`` and drop ``removed`` from the index."""
 
 
+INDEXER: registry.Slot[Indexer | None] = registry.Slot(
+    "search_index.indexer", "The Indexer that receives committed changes (``service.install`` puts in the "
+    "app's backend; None: changes are not indexed).", default=lambda app: None)
+
+
 def set_indexer(app, indexer: Indexer | None) -> None:
-    app.extensions["search_indexer"] = indexer
+    """Send ``app``'s committed changes to ``indexer`` (the search backend, or a test's recorder)."""
+    INDEXER.replace(app, indexer)
 
 
 def mark_changed(source: str, key) -> None:
@@ -47,7 +53,7 @@ def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, st
     for source, key in pairs:
         by_source[source].add(key)
     documents, removed = [], []
-    registered = sources(app)
+    registered = SOURCES.get(app)
     for name, keys in by_source.items():
         source = registered.get(name)
         if source is None:
@@ -66,7 +72,7 @@ def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, st
 def _update_index(pairs: list[tuple[str, str]]) -> None:
     """The after-commit effect: load the committed documents and hand them to the indexer."""
     app = current_app._get_current_object()
-    indexer = app.extensions.get("search_indexer")
+    indexer = INDEXER.get(app)
     if indexer is None:
         return
     indexer.apply(*load_documents(app, pairs))

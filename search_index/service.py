@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app
-
+from core import registry
 from search_index.backend import SearchBackend
 
 BACKENDS = ("whoosh", "postgresql")
@@ -29,13 +28,14 @@ def create(app) -> SearchBackend:
     raise UnknownBackend(f"STATDESK_SEARCH_BACKEND must be one of {', '.join(BACKENDS)}, not {name!r}")
 
 
+BACKEND: registry.Slot[SearchBackend] = registry.Slot(
+    "search_index.backend", "The app's SearchBackend, made by ``create`` (STATDESK_SEARCH_BACKEND) on first use.",
+    default=create)
+
+
 def backend(app=None) -> SearchBackend:
     """The backend of ``app`` (default: the current one), created on first use."""
-    app = app or current_app._get_current_object()
-    found = app.extensions.get("search_backend")
-    if found is None:
-        found = app.extensions["search_backend"] = create(app)
-    return found
+    return BACKEND.get(app)
 
 
 class _LazyIndexer:

@@ -12,6 +12,7 @@ is asking: drafts, scheduled and withdrawn items are simply not in the index.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -20,6 +21,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
+from core import registry
 from core.extensions import limiter
 from core.pagination import clamp_page
 from search_index import documents, service
@@ -148,8 +150,13 @@ def _link(args: MultiDict, **changes) -> str:
     return url_for("search.page") + ("?" + query if query else "")
 
 
+ASK_INSTEAD: registry.Slot[Callable[[], str]] = registry.Slot(
+    "search_index.ask_instead", "``url()`` of a page where a person who found nothing can ask staff for free "
+    "(shown on the page without results); unset: no such link.")
+
+
 def _consult_url() -> str | None:
-    return url_for("consultation.new") if "consultation.new" in current_app.view_functions else None
+    return ASK_INSTEAD.get()() if ASK_INSTEAD.is_set() else None
 
 
 @api.get("/search")

@@ -78,18 +78,28 @@ def payments():
     return _list("payments")
 
 
-def _register_exports() -> None:
-    """``/<list>.csv`` and ``/<list>.xlsx`` for each list (endpoint ``export_<list>_<fmt>``)."""
-    for name in LISTS:
-        for fmt in ("csv", "xlsx"):
-            def view(name=name, fmt=fmt):
-                return _export(name, fmt)
-
-            bp.add_url_rule(f"/{name}.{fmt}", endpoint=f"export_{name}_{fmt}",
-                            view_func=roles_required(*VIEWERS)(view), methods=["GET"])
+@bp.get("/invoices.csv")
+@roles_required(*VIEWERS)
+def export_invoices_csv():
+    return _export("invoices", "csv")
 
 
-_register_exports()
+@bp.get("/invoices.xlsx")
+@roles_required(*VIEWERS)
+def export_invoices_xlsx():
+    return _export("invoices", "xlsx")
+
+
+@bp.get("/payments.csv")
+@roles_required(*VIEWERS)
+def export_payments_csv():
+    return _export("payments", "csv")
+
+
+@bp.get("/payments.xlsx")
+@roles_required(*VIEWERS)
+def export_payments_xlsx():
+    return _export("payments", "xlsx")
 
 
 @bp.get("/recap")

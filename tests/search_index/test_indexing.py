@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from core.extensions import db
-from search_index.documents import DocumentSource, SearchDocument, register_source
+from search_index.documents import SOURCES, DocumentSource, SearchDocument
 from search_index.indexing import mark_changed, set_indexer
 
 
@@ -21,8 +21,8 @@ class RecordingIndexer:
 def books(app):
     shelf = {"1": SearchDocument("book", "1", "publication", "/b/1", "Statistik Indonesia 2026"),
              "2": SearchDocument("book", "2", "publication", "/b/2", "Draf", public=False)}
-    register_source(app, DocumentSource("book", lambda keys: [shelf[k] for k in keys if k in shelf],
-                                        lambda: list(shelf)))
+    SOURCES.register(app, "book", DocumentSource("book", lambda keys: [shelf[k] for k in keys if k in shelf],
+                                                 lambda: list(shelf)))
     indexer = RecordingIndexer()
     set_indexer(app, indexer)
     return indexer
