@@ -1,4 +1,4 @@
-"""The order state machine: one table of allowed transitions and one function that applies them.
+"""The order state machine: one table of allowed transitions, applied by ``core.states``.
 
 Every change of ``Order.state`` goes through ``apply``, which refuses a transition
 the table does not hold and writes exactly one audit entry for it.
@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core import audit
-from core.errors import UserFacingError
+from core.states import StateMachine, TransitionError
 from orders import signals
 from orders.models import Order, OrderState
+
+__all__ = ["ORDERS", "TransitionError", "apply", "can", "start"]
 
 S = OrderState
 
@@ -36,36 +37,25 @@ TRANSITIONS: dict[tuple[str, OrderState], frozenset[OrderState]] = {
 INITIAL_STATES = frozenset({S.PENDING_REVIEW, S.AWAITING_PAYMENT, S.AWAITING_AGREEMENT, S.IN_FULFILMENT,
                             S.DELIVERED})
 
+def _announce(order: Order, event: str, previous: OrderState | None, target: OrderState) -> None:
+    signals.announce(order_id=order.id, number=order.number, event=event,
+                     from_state=previous.value if previous is not None else None, to_state=target.value)
 
-class TransitionError(UserFacingError):
-    def __init__(self, message: str):
-        super().__init__(message, 409)
 
+ORDERS: StateMachine[OrderState] = StateMachine(
+    "order", "state", TRANSITIONS, initial=INITIAL_STATES, after=_announce,
+    refusal=lambda order, event, target: _("This order can no longer be changed that way (it is %(state)s).",
+                                           state=order.state.label))
 
 def can(order: Order, event: str) -> bool:
-    return (event, order.state) in TRANSITIONS
+    return ORDERS.can(order, event)
 
 
 def apply(order: Order, event: str, target: OrderState, actor=None, **details) -> None:
-    """Move ``order`` to ``target`` by ``event`` if the table allows it; audit the move."""
-    allowed = TRANSITIONS.get((event, order.state), frozenset())
-    if target not in allowed:
-        raise TransitionError(_("This order can no longer be changed that way (it is %(state)s).",
-                                state=order.state.label))
-    previous = order.state
-    order.state = target
-    audit.record(f"order.{event}", order, actor, number=order.number, from_state=previous.value,
-                 to_state=target.value, **details)
-    signals.announce(order_id=order.id, number=order.number, event=event, from_state=previous.value,
-                     to_state=target.value)
+    """Move ``order`` to ``target`` by ``event`` if the table allows it; audit and announce the move."""
+    ORDERS.apply(order, event, target, actor, **details)
 
 
 def start(order: Order, target: OrderState, actor=None) -> None:
     """Set the first state of a new (flushed) order and audit its creation."""
-    if target not in INITIAL_STATES:
-        raise ValueError(f"an order cannot start in {target}")
-    order.state = target
-    audit.record("order.create", order, actor, number=order.number, to_state=target.value,
-                 kind=order.kind.value, total=order.total)
-    signals.announce(order_id=order.id, number=order.number, event="create", from_state=None,
-                     to_state=target.value)
+    ORDERS.start(order, target, actor, kind=order.kind.value, total=order.total)
