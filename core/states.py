@@ -84,7 +84,7 @@ class StateMachine(Generic[S]):
     def start(self, obj, target: S, actor=None, event: str = "create", **details) -> None:
         """Give a new (flushed) object its first state and audit its creation as ``<name>.<event>``."""
         if target not in self.initial:
-            raise ValueError(f"a {self.name} cannot start in {target}")
+            raise ValueError(f"{self.name} state machine: cannot start in {target}")
         self._set(obj, target)
         audit.record(f"{self.name}.{event}", obj, actor, **{**self._describe(obj, None, target), **details})
         if self._after is not None:
