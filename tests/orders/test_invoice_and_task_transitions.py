@@ -144,3 +144,22 @@ def test_an_expired_invoice_is_audited_once_and_refuses_payment_later(app, shop,
     assert _actions(app, Invoice, invoice.id) == ["invoice.issue", "invoice.expire"]
     assert post_callback(client, callback_body(invoice.billing_code, invoice.amount)).status_code == 410
     assert shop.invoice(order_id).status is InvoiceStatus.EXPIRED
+
+
+def test_a_refund_moves_the_paid_invoice_once_and_a_second_refund_is_refused(app, ledger, users):
+    from orders.finance import refunds
+
+    invoice = ledger.invoice(ledger.map_order)
+    asker, decider = users.make("finance"), users.make("finance")
+    with app.test_request_context(), as_user(asker) as first:
+        refund = refunds.request_refund(first, invoice.id, "Konsumen membayar dua kali untuk data yang sama")
+        refund_id = refund.id
+    with app.test_request_context(), as_user(decider) as second:
+        refunds.decide_refund(second, refund_id, approve=True)
+    assert ledger.invoice(ledger.map_order).status is InvoiceStatus.REFUNDED
+    assert _actions(app, Invoice, invoice.id).count("invoice.refund") == 1
+    with app.test_request_context():
+        refunded = db.session.get(Invoice, invoice.id)
+        with pytest.raises(core.states.TransitionError):
+            states.INVOICES.apply(refunded, "refund", InvoiceStatus.REFUNDED)
+        assert refunded.status is InvoiceStatus.REFUNDED
