@@ -226,7 +226,7 @@ def _move(ticket: Ticket, to: Status, actor, note: str) -> None:
         states.move(ticket, to, actor, note=note)
     except states.TransitionError as exc:
         db.session.rollback()
-        raise ConsultationError(exc.message, exc.status) from exc
+        raise ConsultationError(exc.description, exc.code) from exc
 
 
 def _checked(files):

@@ -1,4 +1,4 @@
-"""The ticket state machine: one table of allowed transitions and one function that applies them.
+"""The ticket state machine: one table of allowed transitions, applied by ``core.states``.
 
 Each transition writes a timeline event and an audit entry, and (unless the
 caller sends a richer message itself) e-mails the consumer, so nobody waits
@@ -12,7 +12,10 @@ from flask_babel import gettext as _
 from consultation import sla
 from consultation.emails import notify_status
 from consultation.models import Status, StatusEvent, Ticket
-from core import audit, clock
+from core import clock
+from core.states import StateMachine, TransitionError
+
+__all__ = ["OPEN", "TRANSITIONS", "TransitionError", "can_move", "move", "start"]
 
 S = Status
 TRANSITIONS: dict[Status, frozenset[Status]] = {
@@ -27,24 +30,29 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 OPEN = frozenset({S.SUBMITTED, S.ASSIGNED, S.ANSWERED, S.WAITING, S.REOPENED})
 
 
-class TransitionError(Exception):
-    def __init__(self, message: str, status: int = 409):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+def _refusal(ticket: Ticket, event: str, to: Status) -> str:
+    return _("A request that is %(now)s cannot become %(next)s.", now=ticket.status.label.lower(),
+             next=to.label.lower())
+
+
+# The same table for the shared machine: the event of a move is the name of the status it leads to.
+MACHINE: StateMachine[Status] = StateMachine(
+    "consultation", "status", {(to.value, before): {to} for before, targets in TRANSITIONS.items() for to in targets},
+    initial={S.SUBMITTED}, refusal=_refusal,
+    describe=lambda ticket, before, to: {"number": ticket.number, "previous": before.value})
 
 
 def can_move(ticket: Ticket, to: Status) -> bool:
-    return to in TRANSITIONS[ticket.status]
+    return MACHINE.can(ticket, to.value, to)
 
 
 def move(ticket: Ticket, to: Status, actor=None, note: str = "", notify: bool = True) -> StatusEvent:
-    """Move ``ticket`` to ``to`` if the table allows it; record, audit and tell the consumer."""
-    if not can_move(ticket, to):
-        raise TransitionError(_("A request that is %(now)s cannot become %(next)s.",
-                                now=ticket.status.label.lower(), next=to.label.lower()))
+    """Move ``ticket`` to ``to`` if the table allows it; record, audit and tell the consumer.
+
+    Raises ``TransitionError`` (the ticket unchanged) for a move the table does not hold.
+    """
+    before = MACHINE.apply(ticket, to.value, to, actor)
     now = clock.now()
-    before, ticket.status = ticket.status, to
     if to is S.WAITING:
         sla.pause(ticket, now)
     elif before is S.WAITING:
@@ -56,7 +64,6 @@ def move(ticket: Ticket, to: Status, actor=None, note: str = "", notify: bool = 
     event = StatusEvent(at=now, from_status=before, to_status=to, actor_id=getattr(actor, "id", None),
                         note=note[:255])
     ticket.events.append(event)
-    audit.record(f"consultation.{to.value}", ticket, actor, number=ticket.number, previous=before.value)
     if notify:
         notify_status(ticket, note)
     return event

@@ -53,10 +53,10 @@ def open_task(order: Order) -> FulfilmentTask:
     """The order's one fulfilment task (created once, whatever calls it)."""
     task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order.id))
     if task is None:
-        task = FulfilmentTask(order_id=order.id, state=TaskState.OPEN)
+        task = FulfilmentTask(order=order)
         db.session.add(task)
         db.session.flush()
-        audit.record("fulfilment.open", task, None, order=order.number)
+        states.TASKS.start(task, TaskState.OPEN, event="open")
         engine.submit(engine.Routable(ITEM_TYPE, task.id, ROUTING_KIND, order.number or ""))
     return task
 
@@ -69,9 +69,10 @@ def on_work_assigned(item, decision, actor=None) -> None:
         audit.record("fulfilment.assigned", task, actor, order=task.order.number, operator=item.assignee_id)
 
 
-def close_task(task: FulfilmentTask) -> None:
-    """The task is over (done or refunded): its operator's load falls and queued work moves on."""
-    task.state, task.done_at = TaskState.DONE, clock.now()
+def close_task(task: FulfilmentTask, event: str, actor=None, **details) -> None:
+    """End the task by ``event`` (``done`` or ``refund``): its operator's load falls and queued work moves on."""
+    states.TASKS.apply(task, event, TaskState.DONE, actor, **details)
+    task.done_at = clock.now()
     engine.release(ITEM_TYPE, task.id)
 
 
@@ -104,8 +105,7 @@ def complete_task(task: FulfilmentTask, actor, uploads: list) -> None:
     for stored, filename in uploads:
         add_delivered_file(order, stored.key, filename, stored.size, stored.sha256)
     task.assignee_id = task.assignee_id or actor.id
-    close_task(task)
-    audit.record("fulfilment.done", task, actor, order=order.number, files=len(uploads))
+    close_task(task, "done", actor, files=len(uploads))
     deliver_ready_files(order)
     states.apply(order, "deliver", OrderState.DELIVERED, actor)
     mark_delivered(order)

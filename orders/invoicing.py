@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from core import audit, clock, unit_of_work
+from core import clock, unit_of_work
 from core.extensions import db
 from orders import states
 from orders.models import Invoice, InvoiceCounter, InvoiceStatus, Order, OrderState
@@ -71,12 +71,12 @@ def issue_invoice(order: Order, provider_name: str, actor=None) -> Invoice:
     year = now.year
     sequence = next_invoice_sequence(year)
     invoice = Invoice(order=order, number=format_invoice_number(year, sequence), year=year, sequence=sequence,
-                      amount=order.total, status=InvoiceStatus.OPEN, provider=provider_name,
+                      amount=order.total, provider=provider_name,
                       expires_at=now + timedelta(hours=current_app.config["STATDESK_INVOICE_EXPIRY_HOURS"]))
     db.session.add(invoice)
     db.session.flush()
-    audit.record("invoice.issue", invoice, actor, number=invoice.number, amount=invoice.amount,
-                 provider=provider_name, order=order.number)
+    states.INVOICES.start(invoice, InvoiceStatus.OPEN, actor, event="issue", amount=invoice.amount,
+                          provider=provider_name, order=order.number)
     return invoice
 
 
@@ -84,12 +84,11 @@ def close_invoice(invoice: Invoice, status: InvoiceStatus, actor=None, reason: s
     """Expire or cancel an open invoice and release its order (state ``expired`` / ``cancelled``)."""
     if invoice.status is not InvoiceStatus.OPEN:
         return
-    invoice.status = status
+    event = "expire" if status is InvoiceStatus.EXPIRED else "cancel"
+    states.INVOICES.apply(invoice, event, status, actor, reason=reason)
     invoice.closed_at = clock.now()
-    audit.record(f"invoice.{status.value}", invoice, actor, number=invoice.number, reason=reason)
     order = invoice.order
     if order.state is OrderState.AWAITING_PAYMENT:
-        event = "expire" if status is InvoiceStatus.EXPIRED else "cancel"
         target = OrderState.EXPIRED if status is InvoiceStatus.EXPIRED else OrderState.CANCELLED
         states.apply(order, event, target, actor, invoice=invoice.number, reason=reason)
         from orders.eligibility import release_claims

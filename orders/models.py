@@ -181,7 +181,9 @@ class Invoice(TimestampMixin, db.Model):
     year: Mapped[int] = mapped_column(nullable=False)
     sequence: Mapped[int] = mapped_column(nullable=False)
     amount: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
-    status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus), nullable=False, index=True)
+    # Set only by orders.states.INVOICES (it starts open and is guarded against direct assignment).
+    status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus), default=InvoiceStatus.OPEN,
+                                                  nullable=False, index=True)
     provider: Mapped[str] = mapped_column(sa.String(16), nullable=False)
     billing_code: Mapped[str | None] = mapped_column(sa.String(15), unique=True)
     provider_ref: Mapped[str | None] = mapped_column(sa.String(255), unique=True)
@@ -250,6 +252,7 @@ class FulfilmentTask(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("order_record.id"), unique=True, nullable=False)
+    # Set only by orders.states.TASKS (it starts open and is guarded against direct assignment).
     state: Mapped[TaskState] = mapped_column(enum_column(TaskState), default=TaskState.OPEN, nullable=False,
                                              index=True)
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)

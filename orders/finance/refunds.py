@@ -73,7 +73,7 @@ def _refund_invoice(refund: RefundRequest, user) -> None:
     invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == refund.invoice_id))
     if invoice.status is not InvoiceStatus.PAID:
         raise UserFacingError(_("The invoice is no longer paid; nothing to refund."), 409)
-    invoice.status = InvoiceStatus.REFUNDED
+    states.INVOICES.apply(invoice, "refund", InvoiceStatus.REFUNDED, user, refund=refund.id)
     order = invoice.order
     if not order.state.is_final or order.state is OrderState.DELIVERED:
         states.apply(order, "refund", OrderState.CANCELLED, user, invoice=invoice.number, refund=refund.id)
@@ -83,4 +83,4 @@ def _refund_invoice(refund: RefundRequest, user) -> None:
     task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order.id,
                                                             FulfilmentTask.state == TaskState.OPEN))
     if task is not None:
-        close_task(task)
+        close_task(task, "refund", user, refund=refund.id)

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 
 from core import audit, clock
 from core.extensions import db
+from orders import states
 from orders.invoicing import lock_invoice
 from orders.models import Invoice, InvoiceStatus, Payment
 
@@ -66,9 +67,6 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
                       ntpn=(ntpn or "")[:32], source=source, paid_at=paid_at or clock.now(),
                       recorded_at=clock.now())
     db.session.add(payment)
-    invoice.status = InvoiceStatus.PAID
-    invoice.closed_at = clock.now()
-    invoice.amount_received = amount
     try:
         db.session.flush()
     except sa.exc.IntegrityError:
@@ -78,8 +76,11 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
         if existing is None:
             raise PaymentProblem("conflict", 409, _("This payment conflicts with another one.")) from None
         return existing
-    audit.record("payment.record", invoice, actor, number=invoice.number, amount=amount, provider=provider,
-                 reference=reference, ntpn=ntpn, source=source)
+    # The transition's one audit entry ("invoice.pay") carries the payment's particulars.
+    states.INVOICES.apply(invoice, "pay", InvoiceStatus.PAID, actor, amount=amount, provider=provider,
+                          reference=reference, ntpn=ntpn, source=source)
+    invoice.closed_at = clock.now()
+    invoice.amount_received = amount
     _clear_order(invoice, actor)
     result = PaymentResult(payment.id, invoice.number, True)
     if commit:
