@@ -44,7 +44,6 @@ def _address() -> str:
 
 
 def _refused(exc: AccountError, template: str, **context):
-    db.session.rollback()
     flash(exc.message, "error")
     return render_template(template, error=exc.message, **context), exc.status
 
@@ -148,7 +147,6 @@ def _code_on_profile(action):
     try:
         return action(form.code.data)
     except AccountError as exc:
-        db.session.rollback()
         flash(exc.message, "error")
         return redirect(url_for("accounts.profile"))
 
