@@ -7,7 +7,8 @@ write, after it may already have read: ``take_writer_lock`` makes it the writer
 first (``BEGIN IMMEDIATE``), so nothing it reads can change until it ends.
 
 Objects the session already holds are refreshed by the locked read, so checks made
-after it see the current values rather than ones read before the lock.  Lock in one
+after it see the current values rather than ones read before the lock (unflushed
+changes to those objects are overwritten: lock before changing them).  Lock in one
 order everywhere (the roster engine: work item, then operators, then the owner's
 record) so that two decisions cannot wait for each other.
 """

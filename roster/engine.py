@@ -81,7 +81,7 @@ def locked_work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:
 def submit(work: Routable) -> AssignmentDecision:
     """Route a new (or reopened) item now; it is queued when nobody qualifies."""
     now = clock.now()
-    item = work_item_for(work.item_type, work.item_id)
+    item = locked_work_item_for(work.item_type, work.item_id)
     if item is None:
         item = WorkItem(item_type=work.item_type, item_id=str(work.item_id), kind=work.kind,
                         label=work.label[:120], created_at=now)
@@ -125,9 +125,7 @@ def _drain(now: datetime, turns: dict[int, DutyTurn], limit: int = 200) -> list[
         return []
     query = (sa.select(WorkItem).where(WorkItem.status == WorkStatus.QUEUED)
              .order_by(WorkItem.queued_at, WorkItem.id).limit(limit))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    items = db.session.scalars(query).all()
+    items = db.session.scalars(locked(query, skip_locked=True)).all()  # a simultaneous drain takes others
     if not items:
         return []
     _lock_operators(turns)  # all at once and in order: later per-item locks are already held
