@@ -81,16 +81,17 @@ def team_workload(operators, now: datetime, on_duty_ids: set[int]) -> list[dict]
 
 
 def take(item_id: int, operator) -> WorkItem:
-    """An operator takes a queued item of a kind they serve; the routing log records it.
+    """An operator takes a queued item of a kind they serve, within their quota; the routing log records a take.
 
     The item's row is locked first, so two operators taking the same item at once
-    cannot both get it: the second finds it already assigned.
+    cannot both get it: the second finds it already assigned.  An operator at quota
+    gets a 409 (``engine.QuotaReached``) and the item stays queued.
     """
-    item = db.session.get(WorkItem, item_id, with_for_update=True)
+    item = engine.locked_work_item(item_id)
     if item is None or item.kind not in kinds_served_by(operator.id):
         raise UserFacingError(_l("No such item in your queue."), 404)
     if item.status is not WorkStatus.QUEUED:
         raise UserFacingError(_l("Someone has already taken this item."), 409)
-    engine.reassign(item, operator.id, operator)
+    engine.take(item, operator)
     db.session.commit()
     return item

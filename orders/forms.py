@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, MultipleFileField
-from wtforms import BooleanField, SelectMultipleField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.fields import BIGINT, BoundedIntegerField
 
@@ -28,6 +30,9 @@ class CheckoutForm(FlaskForm):
     purpose = TextAreaField(_l("Purpose of use"), validators=[Optional(), Length(max=4000)])
     abstract = FileField(_l("Data-use abstract (microdata)"))
     letter = FileField(_l("Request letter of your institution (zero-rupiah requests)"))
+    # A fresh one-time token each time the cart page is shown: submitting that page twice places one order.
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(16),
+                             validators=[Optional(), Length(max=64), Regexp(r"^[A-Za-z0-9_-]*$")])
 
 
 class ApproveForm(FlaskForm):

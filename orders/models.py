@@ -105,11 +105,15 @@ class Order(TimestampMixin, db.Model):
     agreement_accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     agreement_signed_key: Mapped[str | None] = mapped_column(sa.String(200))
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The checkout form's one-time token: a repeated submission of the same form finds its orders.
+    checkout_token: Mapped[str | None] = mapped_column(sa.String(64))
 
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",
                                                   order_by="OrderLine.id", lazy="selectin")
     invoice: Mapped[Invoice | None] = relationship(back_populates="order", uselist=False, lazy="selectin")
     user = relationship("User", foreign_keys=[user_id], lazy="joined")
+
+    __table_args__ = (sa.Index("ix_order_record_checkout_token", "user_id", "checkout_token"),)
 
 
 class OrderLine(db.Model):

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
+from core.locks import locked
 from core.storage import get_storage
 from orders import catalog_port, eligibility, states
 from orders.emails import invoice_issued
@@ -126,6 +127,7 @@ class CheckoutRequest:
     purpose: str = ""
     abstract: object | None = None  # an uploaded file (``werkzeug.FileStorage``) or None
     letter: object | None = None
+    token: str = ""  # the checkout form's one-time token ("" for none)
 
 
 @dataclass
@@ -136,8 +138,20 @@ class _PricedLine:
 
 
 def checkout(user, request: CheckoutRequest) -> list[Order]:
-    """Create one order per transaction kind from the cart; kinds are decided by ``eligibility``."""
-    priced = _price_cart(user)
+    """Create one order per transaction kind from the cart; kinds are decided by ``eligibility``.
+
+    One cart submission places its orders once: the cart's lines are locked and
+    consumed, so a simultaneous checkout of the same cart waits and then finds it
+    empty; one repeating ``request.token`` gets the orders that token placed.
+    """
+    lines = _locked_cart(user)
+    if request.token:
+        placed = db.session.scalars(sa.select(Order).where(Order.user_id == user.id,
+                                                           Order.checkout_token == request.token)
+                                    .order_by(Order.id)).all()
+        if placed:
+            return placed
+    priced = _price_cart(user, lines)
     segment = user.segment.value if user.segment else "public"
     institution = user.profile.institution if user.profile else ""
     eligible = eligibility.zero_rupiah_possible(segment, institution, request.non_commercial)
@@ -152,7 +166,8 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
     try:
         orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
                   for kind, lines in groups.items()]
-        db.session.execute(sa.delete(CartLine).where(CartLine.user_id == user.id))
+        # Only the lines ordered: one added meanwhile stays in the cart.
+        db.session.execute(sa.delete(CartLine).where(CartLine.id.in_([p.cart.id for p in priced])))
         unit_of_work.after_commit(publish_invoices, orders)
         db.session.commit()
     except sa.exc.IntegrityError as exc:  # a colleague's simultaneous zero-rupiah claim for the same product
@@ -164,8 +179,14 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
     return orders
 
 
-def _price_cart(user) -> list[_PricedLine]:
-    lines = cart_lines(user)
+def _locked_cart(user) -> list[CartLine]:
+    """The user's cart lines, locked until the checkout's transaction ends (see ``core.locks``)."""
+    with db.session.no_autoflush:
+        return list(db.session.scalars(locked(sa.select(CartLine).where(CartLine.user_id == user.id)
+                                              .order_by(CartLine.id))))
+
+
+def _price_cart(user, lines: list[CartLine]) -> list[_PricedLine]:
     if not lines:
         raise UserFacingError(_("Your cart is empty."))
     priced = []
@@ -235,7 +256,7 @@ def _create_order(user, kind, lines, segment, institution, request, abstract_key
                   needs_review=has_microdata or kind is TransactionKind.ZERO_RUPIAH,
                   needs_agreement=has_microdata, abstract_key=abstract_key if has_microdata else None,
                   letter_key=letter_key if kind is TransactionKind.ZERO_RUPIAH else None,
-                  created_at=clock.now())
+                  checkout_token=request.token or None, created_at=clock.now())
     order.user = user
     order.lines = [_order_line(p) for p in lines]
     db.session.add(order)

@@ -81,7 +81,7 @@ def checkout():
     try:
         orders = services.checkout(_user(), services.CheckoutRequest(
             non_commercial=form.non_commercial.data, purpose=form.purpose.data or "",
-            abstract=form.abstract.data, letter=form.letter.data))
+            abstract=form.abstract.data, letter=form.letter.data, token=form.submission.data or ""))
     except UserFacingError as exc:
         return _refused(exc, "orders.cart")
     if len(orders) == 1:

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
+from core.locks import locked
 from orders import eligibility, states
 from orders.emails import order_rejected
 from orders.fulfilment import ITEM_TYPE, complete_task, move_cleared_order
@@ -21,6 +22,7 @@ from orders.payments import withdraw_closed
 from orders.permissions import is_staff, require_service_staff
 from orders.services import open_invoice, publish_invoices, store_data_file, store_document
 from roster import engine
+from roster.models import WorkStatus
 
 
 def order_for(user, order_id: int, *, staff_view: bool = False) -> Order:
@@ -99,14 +101,22 @@ def accept_agreement(order: Order, user, signed_copy=None) -> None:
 
 
 def take_task(task: FulfilmentTask, actor) -> None:
+    """An operator takes an open task nobody prepares yet: out of the queue, within their quota.
+
+    The task's work item is locked first, then the task (the roster engine's lock
+    order), so of simultaneous takes one wins and the others find it taken.
+    """
     require_service_staff(actor)
+    item = engine.locked_work_item_for(ITEM_TYPE, task.id)
+    task = db.session.scalars(locked(sa.select(FulfilmentTask).where(FulfilmentTask.id == task.id))).one()
     if task.state is not TaskState.OPEN:
         raise UserFacingError(_("This task is already done."), 409)
-    if task.assignee_id is not None and task.assignee_id != actor.id:
+    if task.assignee_id == actor.id:
+        return
+    if task.assignee_id is not None or (item is not None and item.status is not WorkStatus.QUEUED):
         raise UserFacingError(_("Another operator is preparing this order."), 409)
-    item = engine.work_item_for(ITEM_TYPE, task.id)
-    if item is not None and task.assignee_id is None:
-        engine.reassign(item, actor.id, actor)  # out of the queue: the decision log names who took it
+    if item is not None:
+        engine.take(item, actor)  # the decision log records a take by the operator; QuotaReached is a 409
     task.assignee_id = actor.id
     audit.record("fulfilment.take", task, actor, order=task.order.number)
     db.session.commit()

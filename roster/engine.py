@@ -5,12 +5,18 @@ least loaded wins; ties go to the one who waited longest since their last
 assignment.  When none qualifies the item waits in the queue, drained when an
 item is released and by the sweep (so a shift that starts picks up the queue).
 
+An operator may also take a queued item themselves (``take``), within their
+quota; a supervisor's ``reassign`` overrides duty and quota.
+
 The engine changes the session and never commits: the caller's service commits
-the decision together with the change that caused it (and the owner's record,
-updated by its handler; ``roster.signals`` says what is announced after the commit).  Operator rows are locked
-in id order, in one statement per transaction, before their loads are read, so
-simultaneous decisions serialise per operator, never push anyone over quota,
-and cannot deadlock one another.
+the decision together with the change that caused it.  Locks are taken in one
+order: the work item (``locked_work_item``, before its status or holder is read),
+then the operators' state rows, in id order and in one statement per
+transaction, before their loads are read, then the owner's record (changed by its
+handler; ``roster.signals`` says what is announced after the commit).  So simultaneous decisions about one item take
+turns, none pushes an operator over quota, load counters change only under the
+operator's lock by the holder read under the item's lock, and decisions cannot
+deadlock one another.
 """
 
 from __future__ import annotations
@@ -21,9 +27,14 @@ from functools import lru_cache
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 
+from accounts.models import User
 from core import clock, unit_of_work
+from core.errors import UserFacingError
 from core.extensions import db
+from core.locks import locked
 from roster.duty import DutyTurn, on_duty
 from roster.models import AssignmentDecision, DecisionOutcome, OperatorState, Quota, WorkItem, WorkStatus
 from roster.signals import owner_of, work_assigned
@@ -41,15 +52,36 @@ class Routable:
     label: str = ""
 
 
+class QuotaReached(UserFacingError):
+    """An operator at their quota (overall or for the item's kind) tried to take more work."""
+
+    def __init__(self, load: int, quota: int):
+        super().__init__(_("You have %(load)d open items and your quota is %(quota)d: finish one before taking "
+                            "another.", load=load, quota=quota), 409)
+
+
 def work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:
     return db.session.scalar(sa.select(WorkItem).where(WorkItem.item_type == item_type,
                                                        WorkItem.item_id == str(item_id)))
 
 
+def locked_work_item(work_item_id: int) -> WorkItem | None:
+    """The work item, locked (and refreshed) before a decision reads its status and holder."""
+    with db.session.no_autoflush:  # nothing else is written before the item is locked: the lock order
+        return db.session.scalars(locked(sa.select(WorkItem).where(WorkItem.id == work_item_id))).first()
+
+
+def locked_work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:
+    """Like ``locked_work_item``, found by the owner's type and id."""
+    with db.session.no_autoflush:
+        return db.session.scalars(locked(sa.select(WorkItem).where(
+            WorkItem.item_type == item_type, WorkItem.item_id == str(item_id)))).first()
+
+
 def submit(work: Routable) -> AssignmentDecision:
     """Route a new (or reopened) item now; it is queued when nobody qualifies."""
     now = clock.now()
-    item = work_item_for(work.item_type, work.item_id)
+    item = locked_work_item_for(work.item_type, work.item_id)
     if item is None:
         item = WorkItem(item_type=work.item_type, item_id=str(work.item_id), kind=work.kind,
                         label=work.label[:120], created_at=now)
@@ -67,7 +99,7 @@ def submit(work: Routable) -> AssignmentDecision:
 
 def release(item_type: str, item_id: str | int) -> list[AssignmentDecision]:
     """Mark the item done (its operator's load falls) and hand queued work to whoever now has room."""
-    item = work_item_for(item_type, item_id)
+    item = locked_work_item_for(item_type, item_id)
     if item is None or item.status is WorkStatus.DONE:
         return []
     now = clock.now()
@@ -93,9 +125,7 @@ def _drain(now: datetime, turns: dict[int, DutyTurn], limit: int = 200) -> list[
         return []
     query = (sa.select(WorkItem).where(WorkItem.status == WorkStatus.QUEUED)
              .order_by(WorkItem.queued_at, WorkItem.id).limit(limit))
-    if db.engine.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    items = db.session.scalars(query).all()
+    items = db.session.scalars(locked(query, skip_locked=True)).all()  # a simultaneous drain takes others
     if not items:
         return []
     _lock_operators(turns)  # all at once and in order: later per-item locks are already held
@@ -108,13 +138,17 @@ def _drain(now: datetime, turns: dict[int, DutyTurn], limit: int = 200) -> list[
 
 
 def reassign(item: WorkItem, operator_id: int, supervisor) -> AssignmentDecision:
-    """A supervisor's choice overrides duty and quota; the log keeps the load it caused."""
+    """A supervisor's choice overrides duty and quota; the log keeps the load it caused.
+
+    The caller has locked the item (``locked_work_item``) and checked it is open, so
+    the holder whose load falls is the one who really holds it.
+    """
     now = clock.now()
     previous_id = item.assignee_id if item.status is WorkStatus.ASSIGNED else None
     states, quotas = _lock_operators([operator_id] + ([previous_id] if previous_id else []))
     load = states[operator_id].open_items if operator_id in states else 0
     quota = quotas.get(operator_id, {"": current_app.config["STATDESK_DEFAULT_QUOTA"]})[""]
-    previous = item.assignee.full_name if item.assignee else ""
+    previous = db.session.get(User, previous_id).full_name if previous_id else ""
     if previous_id is not None:
         _add_load(previous_id, -1)
     item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, operator_id, now
@@ -135,6 +169,42 @@ def _assigned(item: WorkItem, decision: AssignmentDecision, actor) -> None:
         handler(item, decision, actor)
     unit_of_work.after_commit(work_assigned.send, item.item_type, name="signal roster.work-assigned",
                               item=item, decision=decision, actor=actor)
+
+
+def take(item: WorkItem, operator) -> AssignmentDecision:
+    """``operator`` takes a queued item themselves, within their quota overall and for the item's kind.
+
+    The caller has locked the item (``locked_work_item``) and checked that it is
+    queued and of a kind the operator may take.  Raises ``QuotaReached`` (nothing
+    changed) when the operator has no room; the log records a take by the operator.
+    """
+    if item.status is not WorkStatus.QUEUED:
+        raise ValueError(f"work item {item.id} is not queued")
+    now = clock.now()
+    ensure_state(operator.id)
+    states, quotas = _lock_operators([operator.id], item.kind)
+    load, limits = states[operator.id].open_items, quotas[operator.id]
+    if load >= limits[""]:
+        raise QuotaReached(load, limits[""])
+    if item.kind in limits:
+        kind_load = _kind_loads([operator.id], item.kind).get(operator.id, 0)
+        if kind_load >= limits[item.kind]:
+            raise QuotaReached(kind_load, limits[item.kind])
+    item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, operator.id, now
+    _add_load(operator.id, +1, now)
+    db.session.flush()
+    decision = _log(item, DecisionOutcome.TAKEN, operator.id, {"code": "taken", "load": load, "quota": limits[""]},
+                    decided_by_id=operator.id)
+    _assigned(item, decision, operator)
+    return decision
+
+
+def ensure_state(operator_id: int) -> None:
+    """Give an operator the state row the engine locks (an insert that a simultaneous one cannot break)."""
+    table = OperatorState.__table__
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    db.session.execute(dialect.insert(table).values(operator_id=operator_id, open_items=0, assignments=0)
+                       .on_conflict_do_nothing(index_elements=[table.c.operator_id]))
 
 
 @dataclass(frozen=True)

@@ -158,6 +158,7 @@ class DecisionOutcome(enum.Enum):
     ASSIGNED = "assigned"
     QUEUED = "queued"
     REASSIGNED = "reassigned"
+    TAKEN = "taken"  # by the operator themselves, from the queue
 
 
 class AssignmentDecision(db.Model):

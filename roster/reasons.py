@@ -36,4 +36,7 @@ def describe(reason: dict) -> str:
                  count=reason["candidates"])
     if code == "supervisor":
         return _("reassigned by a supervisor, load %(load)s/%(quota)s", load=reason["load"], quota=reason["quota"])
+    if code == "taken":
+        return _("taken from the queue by the operator, load %(load)s/%(quota)s", load=reason["load"],
+                 quota=reason["quota"])
     return str(reason)

@@ -19,7 +19,7 @@ from core.extensions import db
 from core.transactions import retry_on_conflict
 from roster import engine
 from roster.kinds import known_kinds
-from roster.models import DutyException, DutyShift, ExceptionKind, OperatorState, Quota, WorkItem, WorkStatus
+from roster.models import DutyException, DutyShift, ExceptionKind, Quota, WorkStatus
 
 
 class RosterError(Exception):
@@ -58,9 +58,7 @@ def _kinds(kinds: list[str]) -> str:
 
 def ensure_state(operator_id: int) -> None:
     """Give a rostered operator the state row the engine locks."""
-    if db.session.get(OperatorState, operator_id) is None:
-        db.session.add(OperatorState(operator_id=operator_id, assignments=0))
-        db.session.flush()
+    engine.ensure_state(operator_id)
 
 
 def add_shift(actor, operator_id: int, weekday: int, starts: time, ends: time, kinds: list[str]) -> DutyShift:
@@ -160,7 +158,7 @@ def set_quota(actor, operator_id: int, kind: str, max_open: int | None) -> None:
 def reassign(actor, work_item_id: int, operator_id: int):
     """A supervisor hands an open item to another operator; the decision log records it."""
     _require_supervisor(actor)
-    item = db.session.get(WorkItem, work_item_id)
+    item = engine.locked_work_item(work_item_id)  # its status and holder are read under the lock
     if item is None:
         raise RosterError(_("That work item does not exist."), 404)
     if item.status is WorkStatus.DONE:

@@ -1,7 +1,7 @@
 """Second factors (TOTP) and recovery codes of staff sign-in
 
 Revision ID: 0980_two_factor
-Revises: 0950_faq
+Revises: 0970_concurrency
 Create Date: 2026-12-01 09:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '0980_two_factor'
-down_revision = '0950_faq'
+down_revision = '0970_concurrency'
 branch_labels = None
 depends_on = None
 

@@ -1,43 +1,21 @@
 """On PostgreSQL: simultaneous checkouts number invoices without gaps; simultaneous callbacks pay once."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from core.extensions import db
 from orders.models import Invoice, OrderState, Payment
 from tests.orders.conftest import callback_body, post_callback
+from tests.support.concurrency import THREADS, run_together
 from tests.support.orders_catalog import MAP
 
 pytestmark = pytest.mark.postgresql_only
-THREADS = 20
 
 
 @pytest.fixture(autouse=True)
 def _postgresql_only(backend):
     if backend != "postgresql":
         pytest.skip("runs on the PostgreSQL pass")
-
-
-def run_together(work, count=THREADS):
-    barrier = threading.Barrier(count)
-    results, errors = [None] * count, []
-
-    def runner(index):
-        try:
-            barrier.wait(timeout=30)
-            results[index] = work(index)
-        except Exception as exc:  # reported below, with the thread that raised it
-            errors.append(repr(exc))
-
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    assert errors == []
-    return results
 
 
 def test_twenty_simultaneous_checkouts_get_unique_gapless_invoice_numbers(app, shop):

@@ -92,3 +92,16 @@ def test_an_operator_takes_a_queued_task_but_not_a_colleagues(app, shop, users, 
     with app.app_context(), as_user(other) as staff, pytest.raises(UserFacingError):
         task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order_id))
         workflow.take_task(task, staff)
+
+
+def test_an_operator_at_quota_cannot_take_a_queued_task(app, shop, users, client, login, roster):
+    roster.operator(shifts=[(6, "08:00", "16:00", "fulfilment")], quota=0, email="penuh@example.org")
+    with clock.frozen(MONDAY_10):  # nobody prepares data on Mondays: the task waits in the queue
+        order_id = _to_preparation(app, shop, users, client, login)
+        with app.app_context():
+            task_id = db.session.scalar(sa.select(FulfilmentTask.id).where(FulfilmentTask.order_id == order_id))
+        client.post("/logout")
+        login("penuh@example.org")
+        response = client.post(f"/desk/tasks/{task_id}/take")
+    assert response.status_code == 409 and "kuota" in response.get_data(as_text=True)
+    assert _routing(app, order_id)[:3] == (None, WorkStatus.QUEUED, None)
