@@ -2,16 +2,39 @@
 
 from __future__ import annotations
 
+import itertools
 import os
+import re
 import socket
 import threading
+import time
 import uuid
 from contextlib import contextmanager
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import sqlalchemy as sa
 
 POSTGRES_ENV = "STATDESK_TEST_POSTGRES_URL"
+
+
+def worker_index() -> int:
+    """0 in a plain run; N for pytest-xdist's worker ``gwN`` (each worker is its own process)."""
+    match = re.fullmatch(r"gw(\d+)", os.environ.get("PYTEST_XDIST_WORKER", ""))
+    return int(match.group(1)) if match else 0
+
+
+def wait_until(condition, timeout: float = 30.0, interval: float = 0.02, message: str = "condition"):
+    """Poll ``condition()`` until it returns something truthy (returned) or ``timeout`` seconds pass
+    (AssertionError naming ``message``): tests wait on what they need, never for a fixed time."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
+        time.sleep(interval)
 
 
 def migrate(app) -> None:
@@ -56,16 +79,26 @@ def postgres_database():
 REDIS_ENV = "STATDESK_TEST_REDIS_URL"
 
 
+REDIS_DEFAULT = "redis://127.0.0.1:6379/10"
+
+
 def redis_url() -> str:
-    """A reachable Redis for the queue and shared rate-limit tests (database 15 unless told)."""
+    """A reachable Redis database for the queue and shared rate-limit tests.
+
+    ``STATDESK_TEST_REDIS_URL`` names the first database (10 unless told); xdist worker ``gwN`` uses the
+    database N above it, so parallel workers never share one (tests also prefix their keys uniquely).
+    """
     from redis import Redis
     from redis.exceptions import RedisError
 
-    url = os.environ.get(REDIS_ENV, "redis://127.0.0.1:6379/15")
+    base = urlsplit(os.environ.get(REDIS_ENV, REDIS_DEFAULT))
+    number = int(base.path.strip("/") or 0) + worker_index()
+    url = urlunsplit(base._replace(path=f"/{number}"))
     try:
-        Redis.from_url(url, socket_connect_timeout=2).ping()
+        Redis.from_url(url, socket_connect_timeout=5).ping()
     except RedisError as exc:
-        pytest.skip(f"needs server: Redis at {url} is not reachable ({exc}); set {REDIS_ENV}")
+        pytest.skip(f"needs server: Redis database {number} at {url} is not usable ({exc}); set {REDIS_ENV} "
+                    f"to a first database with one more free database per test worker")
     return url
 
 
@@ -77,10 +110,30 @@ def truncate_all(engine) -> None:
             connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
 
 
+PORT_ENV = "STATDESK_TEST_PORT_BASE"
+PORTS_PER_WORKER = 400
+_next_port = itertools.count()
+
+
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+    """A loopback port no other test of this run is using, for a server the test starts.
+
+    Each xdist worker takes ports from its own block below the kernel's ephemeral range (which starts at
+    32768), so neither another worker nor the source port of an outgoing connection (to PostgreSQL, Redis,
+    a live server) can take the port between this call and the server's bind.  ``STATDESK_TEST_PORT_BASE``
+    (default 20000) moves the blocks for two runs at once on one machine.
+    """
+    first = int(os.environ.get(PORT_ENV, "20000")) + worker_index() * PORTS_PER_WORKER
+    for _ in range(PORTS_PER_WORKER):
+        port = first + next(_next_port) % PORTS_PER_WORKER
+        with socket.socket() as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                continue  # held by something else on the machine: take the next one
+            return port
+    raise RuntimeError(f"no free loopback port in {first}..{first + PORTS_PER_WORKER - 1}")
 
 
 @contextmanager
