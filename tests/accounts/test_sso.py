@@ -30,9 +30,9 @@ def provider_redirect(client, username, password):
     query = parse_qs(urlsplit(authorize_url).query)
     assert query["code_challenge_method"] == ["S256"] and query["nonce"] and query["state"]
     browser = requests.Session()
-    assert browser.get(authorize_url, timeout=10).status_code == 200
+    assert browser.get(authorize_url, timeout=60).status_code == 200
     form = {k: v[0] for k, v in query.items()} | {"username": username, "password": password}
-    answer = browser.post(authorize_url.split("?")[0], data=form, allow_redirects=False, timeout=10)
+    answer = browser.post(authorize_url.split("?")[0], data=form, allow_redirects=False, timeout=60)
     assert answer.status_code == 302, answer.text
     callback = urlsplit(answer.headers["Location"])
     return f"{callback.path}?{callback.query}"
@@ -137,7 +137,7 @@ def test_logout_ends_the_provider_session_too(client, idp):
     location = response.headers["Location"]
     assert location.startswith(f"{idp.issuer}/logout?")
     assert "id_token_hint=" in location
-    requests.get(location, allow_redirects=False, timeout=10)
+    requests.get(location, allow_redirects=False, timeout=60)
     assert idp.ended_sessions and idp.ended_sessions[0].count(".") == 2  # the ID token was handed back
     assert client.get("/home").status_code == 302
 

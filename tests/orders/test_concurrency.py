@@ -12,6 +12,7 @@ from tests.support.orders_catalog import MAP
 
 pytestmark = pytest.mark.postgresql_only
 THREADS = 20
+JOIN_SECONDS = 300  # a bound for a hung thread, not a speed: a busy machine may take long
 
 
 @pytest.fixture(autouse=True)
@@ -35,7 +36,8 @@ def run_together(work, count=THREADS):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=JOIN_SECONDS)
+    assert not [t for t in threads if t.is_alive()], "a request thread did not finish"
     assert errors == []
     return results
 
