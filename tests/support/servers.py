@@ -7,7 +7,6 @@ import os
 import re
 import socket
 import threading
-import time
 import uuid
 from contextlib import contextmanager
 from urllib.parse import urlsplit, urlunsplit
@@ -23,18 +22,6 @@ def worker_index() -> int:
     match = re.fullmatch(r"gw(\d+)", os.environ.get("PYTEST_XDIST_WORKER", ""))
     return int(match.group(1)) if match else 0
 
-
-def wait_until(condition, timeout: float = 30.0, interval: float = 0.02, message: str = "condition"):
-    """Poll ``condition()`` until it returns something truthy (returned) or ``timeout`` seconds pass
-    (AssertionError naming ``message``): tests wait on what they need, never for a fixed time."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = condition()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {message}")
-        time.sleep(interval)
 
 
 def migrate(app) -> None:
@@ -79,13 +66,13 @@ def postgres_database():
 REDIS_ENV = "STATDESK_TEST_REDIS_URL"
 
 
-REDIS_DEFAULT = "redis://127.0.0.1:6379/10"
+REDIS_DEFAULT = "redis://127.0.0.1:6379/8"
 
 
 def redis_url() -> str:
     """A reachable Redis database for the queue and shared rate-limit tests.
 
-    ``STATDESK_TEST_REDIS_URL`` names the first database (10 unless told); xdist worker ``gwN`` uses the
+    ``STATDESK_TEST_REDIS_URL`` names the first database (8 unless told); xdist worker ``gwN`` uses the
     database N above it, so parallel workers never share one (tests also prefix their keys uniquely).
     """
     from redis import Redis
