@@ -6,9 +6,10 @@ BIN := $(VENV)/bin
 export FLASK_APP := app
 POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
 # `make test ARGS="-k orders"` passes pytest arguments to both passes; WORKERS=0 runs in this process (no workers).
+# worksteal: an idle worker takes queued tests from a busy one, so a long test does not leave a long tail.
 ARGS ?=
 WORKERS ?= 2
-PYTEST := $(BIN)/python -m pytest -n $(WORKERS)
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk)
 
 .PHONY: setup run test lint unit browser-deps messages clean
