@@ -23,7 +23,6 @@ def worker_index() -> int:
     return int(match.group(1)) if match else 0
 
 
-
 def migrate(app) -> None:
     """Build the schema from empty with the migrations, as production does."""
     from flask_migrate import upgrade
@@ -64,8 +63,6 @@ def postgres_database():
 
 
 REDIS_ENV = "STATDESK_TEST_REDIS_URL"
-
-
 REDIS_DEFAULT = "redis://127.0.0.1:6379/8"
 
 
