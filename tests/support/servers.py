@@ -87,11 +87,28 @@ def redis_url() -> str:
 
 
 def truncate_all(engine) -> None:
+    """Empty every table and restart every sequence, as a fresh migrated database would be.
+
+    DELETE with foreign-key triggers off (``session_replication_role``, a superuser setting) rather than
+    TRUNCATE: the suite's tables hold a few rows, and TRUNCATE of some sixty tables costs over a second per
+    test on a busy machine (it makes new files for each table) where DELETE costs a tenth of that.  Without
+    the superuser right it falls back to TRUNCATE.
+    """
     with engine.begin() as connection:
         tables = [row[0] for row in connection.execute(sa.text(
             "SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'alembic_version'"))]
-        if tables:
+        superuser = connection.execute(sa.text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+        if not tables:
+            return
+        if not superuser:
             connection.execute(sa.text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+            return
+        connection.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        for table in tables:
+            connection.execute(sa.text(f'DELETE FROM "{table}"'))
+        connection.execute(sa.text(
+            "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "WHERE c.relkind = 'S' AND n.nspname = 'public'"))
 
 
 PORT_ENV = "STATDESK_TEST_PORT_BASE"
