@@ -50,6 +50,9 @@ def postgres_database():
     try:
         with admin.connect() as connection:
             connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+            # a commit need not wait for its WAL to reach the disk in a throw-away database (3-8 ms saved per
+            # commit here); locking and visibility are unchanged, so the concurrency tests prove the same
+            connection.execute(sa.text(f'ALTER DATABASE "{name}" SET synchronous_commit = off'))
     except sa.exc.OperationalError as exc:
         admin.dispose()
         pytest.skip(f"needs server: PostgreSQL at {server} is not reachable ({exc.orig})")
