@@ -5,6 +5,11 @@ VENV := .venv
 BIN := $(VENV)/bin
 export FLASK_APP := app
 POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
+# `make test ARGS="-k orders"` passes pytest arguments to both passes; WORKERS=0 runs in this process (no workers).
+# worksteal: an idle worker takes queued tests from a busy one, so a long test does not leave a long tail.
+ARGS ?=
+WORKERS ?= 2
+PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk)
 
 .PHONY: setup run test lint unit browser-deps oidc-deps messages clean
@@ -47,9 +52,9 @@ lint: setup
 	$(BIN)/python scripts/i18n.py check
 
 test: setup browser-deps oidc-deps lint
-	$(BIN)/python -m pytest --db=sqlite
+	$(PYTEST) --db=sqlite $(ARGS)
 	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
-	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(BIN)/python -m pytest --db=postgresql -m "not browser"; \
+	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(PYTEST) --db=postgresql -m "not browser" $(ARGS); \
 	else echo "PostgreSQL pass not run: set STATDESK_TEST_POSTGRES_URL to run it"; fi
 
 messages: setup

@@ -64,6 +64,9 @@ def base_config(tmp_path, database_url: str) -> dict:
         "STATDESK_ENV": "testing",
         "SECRET_KEY": "test-secret-key-that-is-long-enough-0123456789",
         "SQLALCHEMY_DATABASE_URI": database_url,
+        # 20-thread concurrency tests queue for the pool's 15 connections; on a busy machine the wait can pass
+        # the default 30 s, which would fail a correct test, so a queued thread waits longer.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "pool_timeout": 120},
         "STATDESK_STORAGE_DIR": str(tmp_path / "storage"),
         "STATDESK_SEARCH_DIR": str(tmp_path / "search"),
         "STATDESK_PASSWORD_HASH": "pbkdf2:sha256:1000",

@@ -14,9 +14,10 @@ def test_public_pages_load_without_csp_violations(page):
 
 def test_an_inline_script_is_blocked_and_reported(page):
     page.goto("/")
-    page.evaluate("""() => { const s = document.createElement('script');
-                             s.textContent = 'window.injected = 1'; document.body.appendChild(s); }""")
-    page.wait_for_timeout(200)
+    # wait for the report itself (not a fixed time): it arrives asynchronously, later when the machine is busy
+    with page.expect_console_message(lambda message: "CSP violation: script-src" in message.text):
+        page.evaluate("""() => { const s = document.createElement('script');
+                                 s.textContent = 'window.injected = 1'; document.body.appendChild(s); }""")
     assert page.evaluate("() => window.injected") is None
     assert any("CSP violation: script-src" in problem for problem in page.statdesk_problems)
     page.statdesk_problems.clear()  # this test wanted the violation; the fixture must not fail on it

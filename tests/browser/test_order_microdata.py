@@ -12,6 +12,9 @@ from orders import services
 from tests.support import orders_catalog
 
 pytestmark = pytest.mark.browser
+# The page polls its status every 3 s (10 s after a failed poll); on a busy machine a change can take a few
+# rounds to show, so the waits below allow a minute rather than one or two rounds.
+STATUS_CHANGE_MS = 60_000
 
 
 def _sign_in(page, email, password):
@@ -51,7 +54,7 @@ def test_microdata_order_paid_through_the_bank_simulator_and_downloaded(browser,
     desk.wait_for_selector("#desk-state")
     assert "Menunggu pembayaran" in desk.locator("#desk-state").inner_text()
 
-    page.wait_for_selector('#order-state[data-value="awaiting_payment"]', timeout=15000)
+    page.wait_for_selector('#order-state[data-value="awaiting_payment"]', timeout=STATUS_CHANGE_MS)
     page.goto(order_url)
     page.click("#accept-agreement")
     page.wait_for_selector("#agreement-accepted")
@@ -65,7 +68,7 @@ def test_microdata_order_paid_through_the_bank_simulator_and_downloaded(browser,
     assert "INV/" in bank.locator("#simulator-answer").inner_text()
     bank.close()
 
-    page.wait_for_selector('#invoice-status[data-value="paid"]', timeout=15000)
+    page.wait_for_selector('#invoice-status[data-value="paid"]', timeout=STATUS_CHANGE_MS)
     assert page.locator("#invoice-status").inner_text() == "Dibayar"
     assert page.locator("#order-state").inner_text() == "Sedang disiapkan"
     assert page.url == order_url  # no reload happened
@@ -78,7 +81,7 @@ def test_microdata_order_paid_through_the_bank_simulator_and_downloaded(browser,
     desk.wait_for_selector(".alert-success")
     staff.close()
 
-    page.wait_for_selector('#order-state[data-value="delivered"]', timeout=15000)
+    page.wait_for_selector('#order-state[data-value="delivered"]', timeout=STATUS_CHANGE_MS)
     page.click("#order-news-link")
     with page.expect_download() as download_info:
         page.click(".download-link")

@@ -11,6 +11,7 @@ from core.extensions import db
 
 pytestmark = pytest.mark.postgresql_only
 THREADS = 8
+JOIN_SECONDS = 300  # a bound for a hung thread, not a speed: a busy machine may take long
 
 
 @pytest.fixture(autouse=True)
@@ -36,7 +37,8 @@ def _together(app, work):
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=JOIN_SECONDS)
+    assert not [t for t in threads if t.is_alive()], "a request thread did not finish"
     assert errors == []
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 THREADS = 20
+JOIN_SECONDS = 300  # a bound for a hung thread, not a speed: a busy machine may take long
 
 
 def run_together(work, count: int = THREADS) -> list:
@@ -26,7 +27,8 @@ def run_together(work, count: int = THREADS) -> list:
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join(timeout=120)
+        thread.join(timeout=JOIN_SECONDS)
+    assert not [t for t in threads if t.is_alive()], "a request thread did not finish"
     assert errors == []
     return results
 

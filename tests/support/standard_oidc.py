@@ -140,13 +140,13 @@ class _Form(HTMLParser):
 def sign_in_at_provider(authorize_url: str, login: str, callback_prefix: str) -> str:
     """Go through the provider's own login and consent pages; return the callback URL it sends back."""
     browser = requests.Session()
-    response = browser.get(authorize_url, allow_redirects=False, timeout=10)
+    response = browser.get(authorize_url, allow_redirects=False, timeout=60)
     for _ in range(12):
         if response.is_redirect:
             location = urljoin(response.url, response.headers["Location"])
             if location.startswith(callback_prefix):
                 return location
-            response = browser.get(location, allow_redirects=False, timeout=10)
+            response = browser.get(location, allow_redirects=False, timeout=60)
             continue
         assert response.status_code == 200, response.text[:2000]
         form = _Form()
@@ -155,7 +155,7 @@ def sign_in_at_provider(authorize_url: str, login: str, callback_prefix: str) ->
         data = dict(form.fields)
         if data.get("prompt") == "login":
             data |= {"login": login, "password": "any"}  # the development login page takes any password
-        response = browser.post(urljoin(response.url, form.action), data=data, allow_redirects=False, timeout=10)
+        response = browser.post(urljoin(response.url, form.action), data=data, allow_redirects=False, timeout=60)
     raise AssertionError("the provider never sent the browser back")
 
 
