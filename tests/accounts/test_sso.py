@@ -13,20 +13,7 @@ import requests
 
 from accounts.models import ExternalIdentity, Role, User
 from core.extensions import db
-from tests.support.standard_oidc import ACCOUNTS, CALLBACK, running_standard_provider, sign_in_at_provider, sso_login
-
-
-@pytest.fixture(scope="module")
-def idp_server(tmp_path_factory):
-    with running_standard_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK], ["http://localhost/"]) as provider:
-        yield provider
-
-
-@pytest.fixture
-def idp(idp_server):
-    idp_server.config["accounts"] = json.loads(json.dumps(ACCOUNTS))
-    idp_server.update_account("budi")
-    return idp_server
+from tests.support.standard_oidc import CALLBACK, sign_in_at_provider, sso_login
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ the login form), or a signed, expiring, single-use link e-mailed to the account;
 staff accounts only with their password.
 """
 
-import json
 from datetime import timedelta
 
 import pytest
@@ -16,22 +15,9 @@ from core import clock
 from core.extensions import db
 from core.models import AuditEntry
 from tests.accounts.helpers import link_in
-from tests.support.standard_oidc import ACCOUNTS, CALLBACK, running_standard_provider, sso_login
+from tests.support.standard_oidc import sso_login
 
 LINK_PREFIX = "/login/sso/link/"
-
-
-@pytest.fixture(scope="module")
-def idp_server(tmp_path_factory):
-    with running_standard_provider(tmp_path_factory.mktemp("oidc"), [CALLBACK], ["http://localhost/"]) as provider:
-        yield provider
-
-
-@pytest.fixture
-def idp(idp_server):
-    idp_server.config["accounts"] = json.loads(json.dumps(ACCOUNTS))
-    idp_server.update_account("budi")
-    return idp_server
 
 
 @pytest.fixture

@@ -1,28 +1,24 @@
-"""Single sign-on of staff whose roles require a second factor passes the second step too."""
+"""Single sign-on of staff whose roles require a second factor passes the second step too.
+
+Against the standard provider on loopback (``idp`` of ``conftest.py``).
+"""
 
 import pyotp
 import pytest
 
 from core import clock
 from tests.accounts.helpers import secret_on
-from tests.accounts.test_sso import CALLBACK, sso_login
-from tests.support.oidc_provider import provider_setting, running_provider
-
-
-@pytest.fixture
-def idp():
-    with running_provider(CALLBACK) as provider:
-        yield provider
+from tests.support.standard_oidc import sso_login
 
 
 @pytest.fixture
 def app_config(app_config, idp):
-    return dict(app_config, STATDESK_OIDC_PROVIDERS=provider_setting(idp))
+    return dict(app_config, STATDESK_OIDC_PROVIDERS=idp.setting())
 
 
 def test_a_finance_officer_signing_in_by_sso_must_enrol_then_give_a_code(client, users, idp):
-    idp.accounts["ani"].groups = ["statdesk-finance"]
-    response = sso_login(client, "ani", "ani-pass")
+    idp.update_account("ani", groups=["statdesk-finance"])
+    response = sso_login(client, "ani")
     assert response.headers["Location"] == "/account/two-factor"
     assert client.get("/home/finance").headers["Location"] == "/account/two-factor"
     secret = secret_on(client.get("/account/two-factor").get_data(as_text=True))
@@ -30,9 +26,9 @@ def test_a_finance_officer_signing_in_by_sso_must_enrol_then_give_a_code(client,
     assert client.post("/account/two-factor", data={"code": totp.now()}).status_code == 200
     assert client.get("/home/finance").status_code == 200
     logout = client.post("/logout")
-    assert logout.headers["Location"].startswith(f"{idp.issuer}/logout?")  # the provider session was kept
+    assert logout.headers["Location"].startswith(f"{idp.issuer}/session/end?")  # the provider session was kept
 
-    again = sso_login(client, "ani", "ani-pass")
+    again = sso_login(client, "ani")
     assert again.headers["Location"] == "/login/two-factor"
     assert client.get("/home/finance").headers["Location"] == "/login/two-factor"
     later = totp.at(clock.now(), counter_offset=1)  # the enrolment used the current step
@@ -41,6 +37,6 @@ def test_a_finance_officer_signing_in_by_sso_must_enrol_then_give_a_code(client,
 
 
 def test_an_operator_signing_in_by_sso_is_not_asked(client, users):
-    response = sso_login(client, "ani", "ani-pass")
+    response = sso_login(client, "ani")
     assert response.headers["Location"] == "/home"
     assert client.get("/home/operator").status_code == 200

@@ -1,17 +1,15 @@
 """On PostgreSQL: simultaneous new versions get consecutive numbers; the release sweep announces once."""
 
-import threading
-
 import pytest
 import sqlalchemy as sa
 
 from catalog import services, signals
 from catalog.models import ItemVersion
 from core.extensions import db
+from tests.support.concurrency import run_together
 
 pytestmark = pytest.mark.postgresql_only
 THREADS = 8
-JOIN_SECONDS = 300  # a bound for a hung thread, not a speed: a busy machine may take long
 
 
 @pytest.fixture(autouse=True)
@@ -21,25 +19,14 @@ def _postgresql_only(backend):
 
 
 def _together(app, work):
-    barrier, errors = threading.Barrier(THREADS), []
-
-    def runner(index):
+    def in_request(index):
         with app.test_request_context():
             try:
-                barrier.wait(timeout=30)
-                work(index)
-            except Exception as exc:  # reported below
-                errors.append(repr(exc))
+                return work(index)
             finally:
                 db.session.remove()
 
-    threads = [threading.Thread(target=runner, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=JOIN_SECONDS)
-    assert not [t for t in threads if t.is_alive()], "a request thread did not finish"
-    assert errors == []
+    run_together(in_request, THREADS)
 
 
 def test_simultaneous_new_versions_get_consecutive_numbers(app, items, users):

@@ -6,7 +6,6 @@ import time
 import uuid
 
 import pytest
-from redis import Redis
 
 from core import sweeps
 from core.jobs import cron_scheduler, job_queue, run_worker, scheduled_names
@@ -20,18 +19,6 @@ def app_config(app_config):
     return dict(app_config, STATDESK_REDIS_URL=servers.redis_url(),
                 STATDESK_JOB_QUEUE=f"statdesk-test-{uuid.uuid4().hex[:8]}",
                 STATDESK_MAIL_TRANSPORT=MemoryTransport())
-
-
-@pytest.fixture
-def redis(app):
-    connection = Redis.from_url(app.config["STATDESK_REDIS_URL"])
-    yield connection
-    queue = app.config["STATDESK_JOB_QUEUE"]
-    for key in connection.scan_iter(f"*{queue}*"):
-        connection.delete(key)
-    for name in connection.zrange("rq:cron_jobs", 0, -1):  # RQ's registry of cron job names
-        if queue in name.decode():
-            connection.zrem("rq:cron_jobs", name)
 
 
 @pytest.fixture

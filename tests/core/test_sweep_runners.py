@@ -6,7 +6,6 @@ import threading
 import uuid
 
 import pytest
-from redis import Redis
 
 from core import sweeps
 from core.jobs import cron_scheduler, run_worker, scheduled_names
@@ -17,18 +16,6 @@ from tests.support import servers
 def app_config(app_config):
     return dict(app_config, STATDESK_REDIS_URL=servers.redis_url(),
                 STATDESK_JOB_QUEUE=f"statdesk-test-{uuid.uuid4().hex[:8]}")
-
-
-@pytest.fixture
-def redis(app):
-    connection = Redis.from_url(app.config["STATDESK_REDIS_URL"])
-    yield connection
-    queue = app.config["STATDESK_JOB_QUEUE"]
-    for key in connection.scan_iter(f"*{queue}*"):
-        connection.delete(key)
-    for name in connection.zrange("rq:cron_jobs", 0, -1):
-        if queue in name.decode():
-            connection.zrem("rq:cron_jobs", name)
 
 
 @pytest.fixture

@@ -70,8 +70,10 @@ def test_queries_that_cannot_be_understood_answer_400_with_help(client, catalog,
     assert api.status_code == 400 and api.get_json()["error"]
 
 
-def test_control_characters_are_ignored(client, catalog):
-    response = client.get("/api/v1/search", query_string={"q": "inflasi\x00\x1b mataram"})
+def test_control_characters_are_refused_with_a_message_and_tabs_count_as_spaces(client, catalog):
+    refused = client.get("/api/v1/search", query_string={"q": "inflasi\x00\x1b mataram", "lang": "en"})
+    assert refused.status_code == 400 and "control characters" in refused.get_data(as_text=True)
+    response = client.get("/api/v1/search", query_string={"q": "inflasi\tmataram"})
     assert response.status_code == 200
     assert [hit["key"] for hit in response.get_json()["hits"]] == [str(catalog["inflasi"])]
 
