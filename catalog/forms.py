@@ -76,6 +76,3 @@ class TableDataForm(FlaskForm):
     data = TextAreaField(_l('Table data as JSON: {"dimensions": [...], "cells": {...}}'),
                          validators=[DataRequired(), Length(max=2_000_000)])
 
-
-class ActionForm(FlaskForm):
-    """A button that only needs the CSRF token."""

@@ -10,10 +10,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog import services
-from catalog.forms import ActionForm, FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
+from catalog.forms import FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
 from catalog.models import Item, ItemKind, TariffKind
 from catalog.permissions import EDITOR_ROLES, editable_clause, edits_all
 from core.errors import UserFacingError
+from core.forms import ActionForm
 from core.pagination import paginate
 from core.permissions import roles_required
 from core.timefmt import local_zone

@@ -9,11 +9,12 @@ from flask_login import current_user
 
 from core.errors import UserFacingError
 from core.extensions import db
+from core.forms import ActionForm
 from core.pagination import paginate
 from core.permissions import login_required, roles_required
 from core.storage import get_storage
 from orders import workflow
-from orders.forms import ActionForm, ApproveForm, FinishTaskForm, RejectForm, SimulatorForm
+from orders.forms import ApproveForm, FinishTaskForm, RejectForm, SimulatorForm
 from orders.models import FulfilmentTask, Invoice, Order, OrderState, TaskState, TransactionKind
 from orders.payments.local import simulate_bank_payment
 from orders.permissions import DESK_ROLES, SERVICE_ROLES

@@ -13,10 +13,6 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from core.fields import BIGINT, BoundedIntegerField
 
 
-class ActionForm(FlaskForm):
-    """A button that changes state: only the CSRF token travels."""
-
-
 class AddToCartForm(FlaskForm):
     item_id = BoundedIntegerField(_l("Item"), validators=[DataRequired()])
     quantity = BoundedIntegerField(_l("Quantity"), default=1, validators=[NumberRange(min=1, max=1000)])

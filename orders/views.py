@@ -18,11 +18,12 @@ from flask_login import current_user
 
 from core.errors import UserFacingError
 from core.extensions import db
+from core.forms import ActionForm
 from core.pagination import paginate
 from core.permissions import login_required
 from core.storage import get_storage
 from orders import delivery, documents, services, workflow
-from orders.forms import ActionForm, AddToCartForm, AgreementForm, CheckoutForm
+from orders.forms import AddToCartForm, AgreementForm, CheckoutForm
 from orders.models import DeliveredFile, InvoiceStatus, Order, OrderState
 
 bp = Blueprint("orders", __name__, template_folder="templates", static_folder="static",
