@@ -15,9 +15,9 @@ from sqlalchemy.orm import selectinload
 from catalog import reference, tariffs
 from catalog.models import Item, ItemKind
 from core.extensions import db
+from core.fields import MAX_ID
 
 ORDERABLE = (ItemKind.PUBLICATION, ItemKind.MAP, ItemKind.MICRODATA)
-MAX_ID = 2**31 - 1  # INTEGER primary key: a larger id typed into a form is simply not there
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from catalog.permissions import can_edit, edits_all
 from core import audit, clock, unit_of_work
 from core.errors import UserFacingError
 from core.extensions import db
+from core.fields import MAX_ID
 from core.storage import get_storage
 from core.uploads import ATTACHMENTS, ZIP, check_upload
 from search_index.indexing import mark_changed
@@ -29,7 +30,6 @@ from search_index.indexing import mark_changed
 SOURCE = "catalog"
 ITEM_FILE_TYPES = ATTACHMENTS | {ZIP}
 VARIABLE_TYPES = ("numeric", "string", "date")
-MAX_ID = 2**31 - 1  # INTEGER primary key
 
 
 class CatalogError(UserFacingError):

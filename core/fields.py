@@ -15,6 +15,7 @@ from wtforms import IntegerField
 
 INTEGER = (-(2**31), 2**31 - 1)
 BIGINT = (-(2**63), 2**63 - 1)
+MAX_ID = INTEGER[1]  # the largest INTEGER primary key: a larger id typed into a form is simply not there
 
 
 class BoundedIntegerField(IntegerField):
