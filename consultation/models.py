@@ -97,6 +97,8 @@ STATUS_LABELS = {
     Status.CLOSED: _l("Closed"),
     Status.REOPENED: _l("Reopened"),
 }
+# The statuses in which a ticket still waits for someone: counted as open work and in the open-ticket reports.
+OPEN_STATUSES = frozenset({Status.SUBMITTED, Status.ASSIGNED, Status.ANSWERED, Status.WAITING, Status.REOPENED})
 
 
 class Ticket(TimestampMixin, db.Model):

@@ -11,7 +11,7 @@ from flask_babel import gettext as _
 
 from consultation import sla
 from consultation.emails import notify_status
-from consultation.models import Status, StatusEvent, Ticket
+from consultation.models import OPEN_STATUSES, Status, StatusEvent, Ticket
 from core import clock
 from core.states import StateMachine, TransitionError
 
@@ -27,7 +27,7 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
     S.CLOSED: frozenset({S.REOPENED}),
     S.REOPENED: frozenset({S.ASSIGNED, S.ANSWERED, S.WAITING, S.RESOLVED, S.CLOSED}),
 }
-OPEN = frozenset({S.SUBMITTED, S.ASSIGNED, S.ANSWERED, S.WAITING, S.REOPENED})
+OPEN = OPEN_STATUSES
 
 
 def _refusal(ticket: Ticket, event: str, to: Status) -> str:

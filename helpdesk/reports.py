@@ -19,12 +19,11 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from consultation.ikm import ELEMENTS, compute
-from consultation.models import SCORE_COLUMNS, Rating, RequestKind, Status, Ticket
+from consultation.models import OPEN_STATUSES, SCORE_COLUMNS, Rating, RequestKind, Ticket
 from core import clock
 from core.extensions import db
 from core.timefmt import local_zone, to_local
 
-OPEN = (Status.SUBMITTED, Status.ASSIGNED, Status.ANSWERED, Status.WAITING, Status.REOPENED)
 AGES = ((timedelta(days=1), "< 1 d"), (timedelta(days=3), "1-3 d"), (timedelta(days=7), "3-7 d"),
         (None, "> 7 d"))
 
@@ -106,7 +105,7 @@ def backlog() -> dict[str, dict[str, int]]:
     now = clock.now()
     table = {kind.value: {label: 0 for _limit, label in AGES} for kind in RequestKind}
     for kind, submitted in db.session.execute(sa.select(Ticket.kind, Ticket.submitted_at).where(
-            Ticket.number.isnot(None), Ticket.status.in_(OPEN))):
+            Ticket.number.isnot(None), Ticket.status.in_(OPEN_STATUSES))):
         age = now - submitted
         label = next(label for limit, label in AGES if limit is None or age < limit)
         table[kind.value][label] += 1
