@@ -153,19 +153,22 @@ def _after_reply(actor, ticket: Ticket, message: Message, staff: bool, ask_consu
 @retry_on_conflict
 def resolve(actor, ticket: Ticket, note: str = "") -> None:
     """Mark the request resolved (staff handling it, or the consumer); the operator's load falls."""
-    if not (can_answer(actor, ticket) or is_requester(actor, ticket)):
-        raise ConsultationError(_("Only the operator handling this request or its requester can resolve it."), 403)
-    _move(ticket, Status.RESOLVED, actor, note)
-    engine.release(ITEM_TYPE, ticket.id)
-    db.session.commit()
+    _finish(actor, ticket, Status.RESOLVED, note,
+            _("Only the operator handling this request or its requester can resolve it."))
 
 
 @retry_on_conflict
 def close(actor, ticket: Ticket, note: str = "") -> None:
     """Close the request (the consumer withdraws it, or staff close it after resolution)."""
+    _finish(actor, ticket, Status.CLOSED, note,
+            _("Only the operator handling this request or its requester can close it."))
+
+
+def _finish(actor, ticket: Ticket, to: Status, note: str, refusal: str) -> None:
+    """Move the ticket to ``to`` for its operator or requester (else ``refusal``, 403) and free the operator."""
     if not (can_answer(actor, ticket) or is_requester(actor, ticket)):
-        raise ConsultationError(_("Only the operator handling this request or its requester can close it."), 403)
-    _move(ticket, Status.CLOSED, actor, note)
+        raise ConsultationError(refusal, 403)
+    _move(ticket, to, actor, note)
     engine.release(ITEM_TYPE, ticket.id)
     db.session.commit()
 
