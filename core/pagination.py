@@ -3,11 +3,14 @@
 Flask-SQLAlchemy reads ``page`` from the query string itself and hands any
 integer to the database as an OFFSET; a 25-digit page number overflows
 SQLite's INTEGER and answers a 500. Every list page goes through here instead.
-Lists that are not SQL queries (search) clamp with ``clamp_page`` and draw their
-pager with the ``pager`` macro of ``core/macros.html``.
+Lists that are not SQL queries (search) clamp with ``clamp_page``, and lists that
+count their rows themselves (finance, with its totals) take a ``window``; both draw
+their pager with the ``pager`` macro of ``core/macros.html``.
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from flask import current_app, request
 
@@ -29,6 +32,24 @@ def requested_page() -> int:
 def clamp_page(page: int) -> int:
     """``page`` brought between 1 and ``MAX_PAGE`` (for lists that read ``page`` themselves, as search does)."""
     return min(max(page, 1), MAX_PAGE)
+
+
+@dataclass(frozen=True)
+class Window:
+    """The requested page of a list of ``pages`` pages of ``per_page`` rows."""
+
+    page: int
+    pages: int
+    per_page: int
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+def window(total: int, per_page: int) -> Window:
+    """The requested page of a list whose ``total`` rows the caller has counted already."""
+    return Window(requested_page(), max(1, -(-total // per_page)), per_page)
 
 
 def paginate(query, per_page: int | None = None):

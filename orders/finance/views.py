@@ -14,7 +14,7 @@ from flask_login import current_user
 from core import clock, spreadsheets
 from core.errors import UserFacingError
 from core.extensions import db
-from core.pagination import requested_page
+from core.pagination import window
 from core.permissions import roles_required
 from core.timefmt import to_local
 from orders.finance import exports, queries, recap, refunds, statements
@@ -26,6 +26,7 @@ from orders.models import Invoice, InvoiceStatus, TransactionKind
 bp = Blueprint("finance", __name__, url_prefix="/finance")
 VIEWERS = ("finance", "admin")
 NO_STORE = {"Cache-Control": "no-store"}
+PER_PAGE = 50
 LISTS = {
     "invoices": (queries.invoice_rows, queries.invoice_totals, queries.INVOICE_COLUMNS),
     "payments": (queries.payment_rows, queries.payment_totals, queries.PAYMENT_COLUMNS),
@@ -36,11 +37,11 @@ def _list(name: str):
     rows_of, totals_of, columns = LISTS[name]
     filters = queries.parse_filters(request.args)
     totals = totals_of(db.session, filters)
-    per_page, page = 50, requested_page()
-    rows = db.session.execute(rows_of(filters).limit(per_page).offset((page - 1) * per_page)).all()
+    shown = window(totals.count, per_page=PER_PAGE)
+    rows = db.session.execute(rows_of(filters).limit(shown.per_page).offset(shown.offset)).all()
     return render_template(f"orders/finance/{name}.html", rows=rows, totals=totals, filters=filters,
-                           args=filters.as_args(), columns=columns, page=page,
-                           pages=max(1, -(-totals.count // per_page)), statuses=list(InvoiceStatus),
+                           args=filters.as_args(), columns=columns, page=shown.page,
+                           pages=shown.pages, statuses=list(InvoiceStatus),
                            kinds=list(TransactionKind), products=queries.PRODUCT_KINDS,
                            providers=queries.PROVIDERS), 200, NO_STORE
 
