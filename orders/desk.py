@@ -14,7 +14,7 @@ from core.pagination import paginate
 from core.permissions import login_required, roles_required
 from core.storage import get_storage
 from orders import workflow
-from orders.forms import ApproveForm, FinishTaskForm, RejectForm, SimulatorForm
+from orders.forms import ApproveForm, DeskFilters, FinishTaskForm, RejectForm, SimulatorForm
 from orders.models import FulfilmentTask, Invoice, Order, OrderState, TaskState, TransactionKind
 from orders.payments.local import simulate_bank_payment
 from orders.permissions import DESK_ROLES, SERVICE_ROLES
@@ -34,12 +34,13 @@ def _staff_order(order_id: int) -> Order:
 @bp.get("/desk/orders")
 @roles_required(*DESK_ROLES)
 def desk():
-    state, kind, q = request.args.get("state", ""), request.args.get("kind", ""), request.args.get("q", "").strip()
+    filters = DeskFilters.read(request.args)
+    q = filters.q.value
     query = sa.select(Order).order_by(Order.id.desc())
-    if state in {s.value for s in OrderState}:
-        query = query.where(Order.state == OrderState(state))
-    if kind in {k.value for k in TransactionKind}:
-        query = query.where(Order.kind == TransactionKind(kind))
+    if filters.state.data is not None:
+        query = query.where(Order.state == filters.state.data)
+    if filters.kind.data is not None:
+        query = query.where(Order.kind == filters.kind.data)
     if q:
         query = query.outerjoin(Invoice).where(sa.or_(Order.number.contains(q[:40], autoescape=True),
                                                       Invoice.number.contains(q[:40], autoescape=True),
@@ -48,7 +49,8 @@ def desk():
     tasks = db.session.scalars(sa.select(FulfilmentTask).where(FulfilmentTask.state == TaskState.OPEN)
                                .order_by(FulfilmentTask.id).limit(50)).all()
     return render_template("orders/desk.html", page=page, tasks=tasks, states=list(OrderState),
-                           kinds=list(TransactionKind), state=state, kind=kind, q=q)
+                           kinds=list(TransactionKind), state=filters.state.value,
+                           kind=filters.kind.value, q=q)
 
 
 @bp.get("/desk/orders/<int:order_id>")

@@ -11,6 +11,16 @@ from wtforms import BooleanField, HiddenField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 from core.fields import BIGINT, BoundedIntegerField
+from core.forms import EnumFilter, ListFilters, TextFilter
+from orders.models import OrderState, TransactionKind
+
+
+class DeskFilters(ListFilters):
+    """The order desk's filters: state, kind, and an order, invoice or billing number."""
+
+    state = EnumFilter(enum_class=OrderState)
+    kind = EnumFilter(enum_class=TransactionKind)
+    q = TextFilter()
 
 
 class AddToCartForm(FlaskForm):

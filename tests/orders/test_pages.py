@@ -147,6 +147,17 @@ def test_desk_filters_by_state_and_kind(shop, users, client, login):
     assert shop.get(review).number in page and shop.get(paid).number not in page
 
 
+def test_desk_filters_that_name_no_state_show_every_order(shop, users, client, login):
+    email = shop.consumer()
+    [paid] = shop.order(email, (MAP, 1, {"region": "5203"}))
+    [review] = shop.order(email, (MICRODATA, 1, {"variables": ["r101"]}), abstract=_abstract())
+    login(users.make("operator"))
+    response = client.get("/desk/orders?state=lost&kind=" + "9" * 30)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and shop.get(review).number in page and shop.get(paid).number in page
+    assert "selected" not in page.split('name="state"', 1)[1].split("</select>", 1)[0]
+
+
 def _abstract():
     from tests.orders.conftest import upload
 
