@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, EqualTo, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from accounts.models import ROLE_LABELS, SEGMENT_LABELS, Role, Segment
+from core.forms import EnumFilter, ListFilters, TextFilter
 
 SEGMENT_CHOICES = [SelectChoice(s.value, SEGMENT_LABELS[s]) for s in Segment if s is not Segment.INTERNAL]
 ALL_SEGMENT_CHOICES = [SelectChoice(s.value, SEGMENT_LABELS[s]) for s in Segment]
@@ -81,3 +82,10 @@ class SecondStepForm(FlaskForm):
 
     code = StringField(_l("Code"), validators=[DataRequired(), Length(max=32)],
                        render_kw={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"})
+
+
+class UserFilters(ListFilters):
+    """The user list's filters: text in a name, e-mail or institution, and a role."""
+
+    q = TextFilter()
+    role = EnumFilter(enum_class=Role)

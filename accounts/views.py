@@ -18,6 +18,7 @@ from accounts.forms import (
     ResendForm,
     ResetPasswordForm,
     UserAdminForm,
+    UserFilters,
 )
 from accounts.login import authenticate, end_sessions
 from accounts.models import Role, Segment, User
@@ -257,7 +258,8 @@ def change_password():
 @bp.get("/admin/users")
 @roles_required("admin")
 def admin_users():
-    text, role = request.args.get("q", ""), request.args.get("role", "")
+    filters = UserFilters.read(request.args)
+    text, role = filters.q.value, filters.role.value
     page = admin_services.search_users(text, role, requested_page(),
                                        current_app.config["STATDESK_PAGE_SIZE"])
     return render_template("accounts/admin_users.html", page=page, roles=list(Role), q=text, role=role)

@@ -19,8 +19,10 @@ from consultation.models import (
     Channel,
     ComplaintAbout,
     RequestKind,
+    Status,
 )
 from core.fields import BoundedIntegerField
+from core.forms import EnumFilter, ListFilters
 
 KIND_CHOICES = [SelectChoice(k.value, KIND_LABELS[k]) for k in RequestKind]
 ABOUT_CHOICES = [SelectChoice("", "—"), *[SelectChoice(c.value, COMPLAINT_LABELS[c]) for c in ComplaintAbout]]
@@ -75,3 +77,9 @@ class RatingForm(FlaskForm):
 
 for _column, _label in zip(SCORE_COLUMNS, ELEMENTS, strict=True):
     setattr(RatingForm, _column, RadioField(_label, choices=SCORE_CHOICES, coerce=int, validators=[InputRequired()]))
+
+
+class DeskFilters(ListFilters):
+    """The supervisor's filter of every request on the desk: one status."""
+
+    status = EnumFilter(enum_class=Status)

@@ -10,7 +10,15 @@ from wtforms.fields.choices import SelectChoice
 
 from accounts.models import Segment
 from consultation import services
-from consultation.forms import EnterOnBehalfForm, NoteForm, RatingForm, ReassignForm, ReplyForm, RequestForm
+from consultation.forms import (
+    DeskFilters,
+    EnterOnBehalfForm,
+    NoteForm,
+    RatingForm,
+    ReassignForm,
+    ReplyForm,
+    RequestForm,
+)
 from consultation.ikm import ELEMENTS
 from consultation.models import SCORE_COLUMNS, Attachment, Channel, ComplaintAbout, RequestKind, Status, Ticket
 from consultation.panels import panels_for
@@ -197,7 +205,7 @@ def attachment(number: str, attachment_id: int):
 @roles_required("operator", "supervisor")
 def desk():
     user = current_user
-    status = request.args.get("status", "")
+    status = DeskFilters.read(request.args).status
     mine = sa.select(Ticket).where(Ticket.assignee_id == user.id, Ticket.status.in_(OPEN)).order_by(Ticket.id)
     kinds = [RequestKind(k) for k in kinds_served_by(user.id) if k in {kind.value for kind in RequestKind}]
     queue = sa.select(Ticket).where(Ticket.assignee_id.is_(None), Ticket.status.in_(QUEUED))
@@ -206,12 +214,12 @@ def desk():
     everything = None
     if is_supervisor(user):
         query = sa.select(Ticket).where(visible_filter(user)).order_by(Ticket.id.desc())
-        if status in {s.value for s in Status}:
-            query = query.where(Ticket.status == Status(status))
+        if status.data is not None:
+            query = query.where(Ticket.status == status.data)
         everything = _page(query)
     return render_template("consultation/desk.html", mine=db.session.scalars(mine.limit(200)).all(),
                            queue=db.session.scalars(queue.order_by(Ticket.id).limit(200)).all(),
-                           everything=everything, status=status, statuses=list(Status))
+                           everything=everything, status=status.value, statuses=list(Status))
 
 
 @bp.route("/desk/enter", methods=["GET", "POST"])

@@ -50,6 +50,18 @@ class EnumFilter(SelectField):
         return self.data.value if self.data is not None else ""
 
 
+class ChoiceFilter(SelectField):
+    """A choice among fixed string ``values``; ``data`` is the value, or ``None`` for none."""
+
+    def __init__(self, label=None, values: tuple[str, ...] = (), **kwargs):
+        choices = [SelectChoice("", "")] + [SelectChoice(value, value) for value in values]
+        super().__init__(label, choices=choices, coerce=lambda value: value or None, **kwargs)
+
+    @property
+    def value(self) -> str:
+        return self.data or ""
+
+
 class TextFilter(StringField):
     """Free text to search for, stripped; ``data`` is "" when nothing was typed."""
 

@@ -6,6 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, session, url_for
 
 from core.extensions import db
+from core.forms import EnumFilter, ListFilters
 from core.models import AuditEntry, OutboxMessage, OutboxStatus
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -35,15 +36,19 @@ def healthz():
     return {"status": "ok"}
 
 
+class OutboxFilters(ListFilters):
+    status = EnumFilter(enum_class=OutboxStatus)
+
+
 @bp.get("/admin/outbox")
 @roles_required("admin")
 def outbox():
-    status = request.args.get("status", "")
+    status = OutboxFilters.read(request.args).status
     query = sa.select(OutboxMessage).order_by(OutboxMessage.id.desc())
-    if status in {s.value for s in OutboxStatus}:
-        query = query.where(OutboxMessage.status == OutboxStatus(status))
+    if status.data is not None:
+        query = query.where(OutboxMessage.status == status.data)
     page = paginate(query)
-    return render_template("core/outbox.html", page=page, status=status, statuses=list(OutboxStatus))
+    return render_template("core/outbox.html", page=page, status=status.value, statuses=list(OutboxStatus))
 
 
 @bp.get("/admin/outbox/<int:message_id>")

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from core import clock
 from core.extensions import db
+from core.forms import ChoiceFilter, ListFilters, TextFilter
 from core.pagination import paginate
 from core.permissions import roles_required
 from helpdesk import console as console_data
@@ -22,15 +23,20 @@ bp = Blueprint("helpdesk", __name__, template_folder="templates", url_prefix="/h
 STAFF = ("operator", "producer", "supervisor", "finance", "admin")
 
 
+class ForumFilters(ListFilters):
+    category = ChoiceFilter(values=CATEGORIES)
+    q = TextFilter()
+
+
 @bp.get("/forum")
 @roles_required(*STAFF)
 def forum():
     services.require_staff(current_user)
     query = sa.select(ForumThread).order_by(ForumThread.last_post_at.desc())
-    category = request.args.get("category", "")
-    if category in CATEGORIES:
+    filters = ForumFilters.read(request.args)
+    category, text = filters.category.value, filters.q.value
+    if category:
         query = query.where(ForumThread.category == category)
-    text = request.args.get("q", "").strip()
     if text:
         query = query.where(ForumThread.title.ilike(f"%{text}%"))
     page = paginate(query)

@@ -71,6 +71,17 @@ def test_user_list_searches_by_name_email_institution_and_role(client, users, lo
     assert "Oki Operator" in body and "Made Konsumen" not in body
 
 
+def test_user_list_filters_that_name_no_role_show_everyone(client, users, login):
+    login(users.make("admin", full_name="Ayu Admin"))
+    users.make("consumer", full_name="Made Konsumen")
+    users.make("operator", full_name="Oki Operator")
+    response = client.get("/admin/users", query_string={"role": "pilot", "q": "  oki  "})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Oki Operator" in body and "Made Konsumen" not in body
+    body = client.get("/admin/users", query_string={"role": "pilot"}).get_data(as_text=True)
+    assert "Oki Operator" in body and "Made Konsumen" in body
+
+
 def test_unknown_user_is_404(client, users, login):
     login(users.make("admin"))
     assert client.get("/admin/users/999999").status_code == 404
