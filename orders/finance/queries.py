@@ -11,6 +11,8 @@ from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, Form
 
 from accounts.models import Segment, User
 from core.errors import UserFacingError
@@ -40,37 +42,57 @@ class Filters:
         return {key: value for key, value in values.items() if value}
 
 
-def _enum(enum_class, raw: str, label: str):
-    if not raw:
-        return None
-    try:
-        return enum_class(raw)
-    except ValueError:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=label, value=raw[:40]), 400) from None
+class _Argument(Field):
+    """One filter of the query string: empty, or a text that ``parse`` turns into its typed value."""
+
+    def __init__(self, label, parse, refusal, **kwargs):
+        super().__init__(label, **kwargs)
+        self.parse, self.refusal = parse, refusal
+
+    def process_formdata(self, valuelist):
+        raw = valuelist[0] if valuelist else ""
+        try:
+            self.data = self.parse(raw) if raw else None
+        except ValueError:
+            self.data = None
+            raise ValueError(self.refusal(str(self.label.text), raw[:40])) from None
 
 
-def _date(raw: str, label: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise UserFacingError(_("%(what)s must be a date written YYYY-MM-DD.", what=label), 400) from None
+def _one_of(values: tuple[str, ...]):
+    def parse(raw: str) -> str:
+        if raw not in values:
+            raise ValueError(raw)
+        return raw
+    return parse
+
+
+def _unknown(what: str, value: str) -> str:
+    return _("Unknown %(what)s: %(value)s", what=what, value=value)
+
+
+def _not_a_date(what: str, value: str) -> str:
+    return _("%(what)s must be a date written YYYY-MM-DD.", what=what)
+
+
+class FilterForm(Form):
+    """The finance lists' query string, each filter typed; fields in the order their errors are reported."""
+
+    product = _Argument(_l("product kind"), _one_of(PRODUCT_KINDS), _unknown)
+    provider = _Argument(_l("provider"), _one_of(PROVIDERS), _unknown)
+    start = _Argument(_l("The start date"), date.fromisoformat, _not_a_date)
+    end = _Argument(_l("The end date"), date.fromisoformat, _not_a_date)
+    status = _Argument(_l("invoice status"), InvoiceStatus, _unknown)
+    kind = _Argument(_l("transaction kind"), TransactionKind, _unknown)
+    segment = _Argument(_l("segment"), Segment, _unknown)
 
 
 def parse_filters(args) -> Filters:
     """Filters from a request's query arguments (400 for anything unknown)."""
-    product, provider = args.get("product", ""), args.get("provider", "")
-    if product and product not in PRODUCT_KINDS:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=_("product kind"), value=product[:40]), 400)
-    if provider and provider not in PROVIDERS:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=_("provider"), value=provider[:40]), 400)
-    filters = Filters(start=_date(args.get("start", ""), _("The start date")),
-                      end=_date(args.get("end", ""), _("The end date")),
-                      status=_enum(InvoiceStatus, args.get("status", ""), _("invoice status")),
-                      kind=_enum(TransactionKind, args.get("kind", ""), _("transaction kind")),
-                      product=product, segment=_enum(Segment, args.get("segment", ""), _("segment")),
-                      provider=provider)
+    form = FilterForm(args)
+    if not form.validate():
+        raise UserFacingError(next(iter(form.errors.values()))[0], 400)
+    filters = Filters(start=form.start.data, end=form.end.data, status=form.status.data, kind=form.kind.data,
+                      product=form.product.data or "", segment=form.segment.data, provider=form.provider.data or "")
     if filters.start and filters.end and filters.start > filters.end:
         raise UserFacingError(_("The start date is after the end date."), 400)
     return filters

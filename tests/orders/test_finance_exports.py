@@ -91,6 +91,17 @@ def test_unknown_filters_get_a_clear_400(client, finance, args):
     assert response.status_code == 400
 
 
+@pytest.mark.parametrize(("args", "message"), [
+    ({"status": "lost", "segment": "alien"}, "Unknown invoice status: lost"),
+    ({"provider": "gold", "start": "tomorrow"}, "Unknown provider: gold"),
+    ({"start": "tomorrow", "segment": "alien"}, "The start date must be a date written YYYY-MM-DD."),
+    ({"start": "2026-05-02", "end": "2026-05-01"}, "The start date is after the end date."),
+])
+def test_an_unknown_filter_is_named_in_the_answer(client, finance, args, message):
+    response = client.get("/finance/invoices", query_string={**args, "lang": "en"})
+    assert response.status_code == 400 and message in response.get_data(as_text=True)
+
+
 def test_a_formula_in_a_consumer_name_is_exported_as_text(app, client, shop, users, login):
     from tests.support.orders_catalog import PUBLICATION_PAID
 
