@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consultation.models import Ticket
-from core.errors import DomainError, form_failed
+from core.errors import DomainError, NotFound, form_failed
 from core.extensions import db, limiter
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -71,7 +71,7 @@ def promote_request():
     number = request.form.get("number", "").strip()
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number)) if number else None
     if ticket is None:
-        raise faq.FaqError(_("No request has the number %(number)s.", number=number or "-"), code=404)
+        raise NotFound(_("No request has the number %(number)s.", number=number or "-"))
     created = faq.promote_ticket(current_user, ticket)
     flash(_("Draft FAQ entry created: edit both languages, then publish it."), "success")
     return redirect(url_for("faq_staff.edit", entry_id=created.id))
