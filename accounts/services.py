@@ -45,7 +45,8 @@ def normalise_email(email: str) -> str:
     try:
         result = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise AccountError(_("Enter a valid e-mail address.")) from exc
+        message = _("Enter a valid e-mail address.")
+        raise AccountError(message, errors={"email": [message]}) from exc
     return result.normalized.lower()
 
 
@@ -56,7 +57,7 @@ def find_by_email(email: str) -> User | None:
 def _check_password(password: str, email: str, full_name: str) -> None:
     problems = password_problems(password, email, full_name)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(" ".join(problems), errors={"password": problems})
 
 
 def _apply_profile(user: User, data: ProfileData) -> None:
