@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from accounts.models import Segment, User
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.timefmt import local_zone
 from orders.models import Invoice, InvoiceStatus, Order, OrderLine, Payment, TransactionKind
 
@@ -46,7 +46,7 @@ def _enum(enum_class, raw: str, label: str):
     try:
         return enum_class(raw)
     except ValueError:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=label, value=raw[:40]), 400) from None
+        raise Invalid(_("Unknown %(what)s: %(value)s", what=label, value=raw[:40])) from None
 
 
 def _date(raw: str, label: str) -> date | None:
@@ -55,16 +55,16 @@ def _date(raw: str, label: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise UserFacingError(_("%(what)s must be a date written YYYY-MM-DD.", what=label), 400) from None
+        raise Invalid(_("%(what)s must be a date written YYYY-MM-DD.", what=label)) from None
 
 
 def parse_filters(args) -> Filters:
     """Filters from a request's query arguments (400 for anything unknown)."""
     product, provider = args.get("product", ""), args.get("provider", "")
     if product and product not in PRODUCT_KINDS:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=_("product kind"), value=product[:40]), 400)
+        raise Invalid(_("Unknown %(what)s: %(value)s", what=_("product kind"), value=product[:40]))
     if provider and provider not in PROVIDERS:
-        raise UserFacingError(_("Unknown %(what)s: %(value)s", what=_("provider"), value=provider[:40]), 400)
+        raise Invalid(_("Unknown %(what)s: %(value)s", what=_("provider"), value=provider[:40]))
     filters = Filters(start=_date(args.get("start", ""), _("The start date")),
                       end=_date(args.get("end", ""), _("The end date")),
                       status=_enum(InvoiceStatus, args.get("status", ""), _("invoice status")),
@@ -72,7 +72,7 @@ def parse_filters(args) -> Filters:
                       product=product, segment=_enum(Segment, args.get("segment", ""), _("segment")),
                       provider=provider)
     if filters.start and filters.end and filters.start > filters.end:
-        raise UserFacingError(_("The start date is after the end date."), 400)
+        raise Invalid(_("The start date is after the end date."))
     return filters
 
 
