@@ -15,6 +15,7 @@ from accounts.passwords import hash_password, password_problems
 from accounts.services import RESET, AccountError, find_by_email, normalise_email, reset_state
 from accounts.tokens import make_token
 from core import audit, clock
+from core.errors import Conflict
 from core.extensions import db
 from core.outbox import queue_email
 
@@ -46,7 +47,7 @@ def create_user(actor: User, email: str, full_name: str, roles: set[Role], unit:
     """Create an account and e-mail its owner a link to choose a password."""
     email = normalise_email(email)
     if find_by_email(email) is not None:
-        raise AccountError(_("An account with this e-mail address already exists."), 409)
+        raise Conflict(_("An account with this e-mail address already exists."))
     if not roles:
         raise AccountError(_("Choose at least one role."))
     user = User(email=email, full_name=full_name.strip(), unit=unit.strip(), email_verified_at=None)
@@ -68,7 +69,7 @@ def update_user(actor: User, user: User, full_name: str, roles: set[Role], unit:
     if not roles:
         raise AccountError(_("Choose at least one role."))
     if user.id == actor.id and (Role.ADMIN not in roles or not active):
-        raise AccountError(_("You cannot remove your own administrator role or deactivate yourself."), 409)
+        raise Conflict(_("You cannot remove your own administrator role or deactivate yourself."))
     before = {"roles": user.role_names(), "active": user.active, "unit": user.unit}
     user.full_name, user.unit = full_name.strip(), unit.strip()
     _set_roles(user, roles)

@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 
 from accounts.admin import create_admin
-from accounts.services import AccountError
+from core.errors import DomainError
 
 cli = AppGroup("users", help="Manage user accounts.")
 
@@ -19,7 +19,7 @@ def create_admin_command(email: str, full_name: str, password: str) -> None:
     """Create an administrator, or make an existing account one."""
     try:
         user = create_admin(email, full_name, password)
-    except AccountError as exc:
+    except DomainError as exc:
         raise click.ClickException(exc.message) from exc
     click.echo(f"Administrator ready: {user.email}")
 

@@ -17,19 +17,19 @@ from sqlalchemy.orm.exc import ObjectDeletedError, StaleDataError
 
 from accounts.models import LoginThrottle, ThrottleScope, User, new_session_token
 from accounts.passwords import verify_password
-from accounts.services import AccountError
 from core import audit, clock
+from core.errors import Forbidden, TooMany, Unauthenticated
 from core.extensions import db
 from core.timefmt import format_local
 
 ADDRESS_FACTOR = 4
 
 
-class LoginLocked(AccountError):
+class LoginLocked(TooMany):
+    """Sign-in refused until ``until`` after too many failures."""
+
     def __init__(self, until: datetime):
-        super().__init__(
-            _("Too many failed sign-in attempts. Try again after %(time)s.", time=format_local(until)), 429
-        )
+        super().__init__(_("Too many failed sign-in attempts. Try again after %(time)s.", time=format_local(until)))
         self.until = until
 
 
@@ -116,13 +116,13 @@ def _authenticate(email: str, password: str, address: str) -> User:
         audit.record("account.login_failed", ("User", user.id if user else ""), email=email)
         db.session.commit()
         _check_locks(rows)
-        raise AccountError(_("The e-mail address or password is not correct."), 401)
+        raise Unauthenticated(_("The e-mail address or password is not correct."))
     if not user.active:
         db.session.rollback()
-        raise AccountError(_("This account has been deactivated. Contact the service desk."), 403)
+        raise Forbidden(_("This account has been deactivated. Contact the service desk."))
     if user.email_verified_at is None:
         db.session.rollback()
-        raise AccountError(_("Confirm your e-mail address first: open the link we sent you."), 403)
+        raise Forbidden(_("Confirm your e-mail address first: open the link we sent you."))
     rows[0].failures, rows[0].window_started_at, rows[0].locked_until = 0, None, None
     user.last_login_at = clock.now()
     audit.record("account.login", user, actor=user)

@@ -18,6 +18,7 @@ from accounts.models import ConsumerProfile, Role, Segment, User, UserRole, new_
 from accounts.passwords import hash_password, password_problems, verify_password
 from accounts.tokens import TokenError, TokenProblem, fingerprint, make_token, read_token
 from core import audit, clock
+from core.errors import Conflict, DomainError, Gone, Invalid
 from core.extensions import db
 from core.outbox import queue_email
 
@@ -25,11 +26,8 @@ VERIFY = "verify-email"
 RESET = "reset-password"
 
 
-class AccountError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class AccountError(Invalid):
+    """Account details or a sign-in step that break an account rule."""
 
 
 @dataclass
@@ -47,7 +45,8 @@ def normalise_email(email: str) -> str:
     try:
         result = validate_email((email or "").strip(), check_deliverability=False)
     except EmailNotValidError as exc:
-        raise AccountError(_("Enter a valid e-mail address.")) from exc
+        message = _("Enter a valid e-mail address.")
+        raise AccountError(message, errors={"email": [message]}) from exc
     return result.normalized.lower()
 
 
@@ -58,7 +57,7 @@ def find_by_email(email: str) -> User | None:
 def _check_password(password: str, email: str, full_name: str) -> None:
     problems = password_problems(password, email, full_name)
     if problems:
-        raise AccountError(" ".join(problems))
+        raise AccountError(" ".join(problems), errors={"password": problems})
 
 
 def _apply_profile(user: User, data: ProfileData) -> None:
@@ -84,7 +83,7 @@ def register_consumer(email: str, password: str, data: ProfileData) -> User:
     _check_password(password, email, data.full_name)
     user = find_by_email(email)
     if user is not None and user.password_hash:
-        raise AccountError(_("An account with this e-mail address already exists."), 409)
+        raise Conflict(_("An account with this e-mail address already exists."))
     if user is None:
         user = User(email=email)
         user.roles.append(UserRole(role=Role.CONSUMER))
@@ -124,9 +123,9 @@ TOKEN_MESSAGES = {
 }
 
 
-def token_error(exc: TokenError) -> AccountError:
-    status = 400 if exc.problem is TokenProblem.INVALID else 410
-    return AccountError(TOKEN_MESSAGES[exc.problem](), status)
+def token_error(exc: TokenError) -> DomainError:
+    refusal = AccountError if exc.problem is TokenProblem.INVALID else Gone
+    return refusal(TOKEN_MESSAGES[exc.problem]())
 
 
 def _user_from_token(purpose: str, token: str, max_age: int, state_of) -> User:

@@ -26,6 +26,7 @@ from joserfc import errors as jose_errors
 from accounts.models import ConsumerProfile, ExternalIdentity, Role, User, UserRole
 from accounts.services import AccountError, find_by_email, normalise_email
 from core import audit, clock, registry
+from core.errors import Conflict, Forbidden
 from core.extensions import db
 
 DEFAULT_SCOPE = "openid email profile"
@@ -158,8 +159,7 @@ def collect_claims(provider: Provider, token: dict) -> dict:
     try:
         info = client.userinfo(token=token)
     except requests.HTTPError as exc:
-        raise SSOError(_("The identity provider refused to tell who you are. Start the sign-in again."),
-                       400) from exc
+        raise SSOError(_("The identity provider refused to tell who you are. Start the sign-in again.")) from exc
     except (ValueError, TypeError) as exc:  # not a JSON object
         raise SSOError(_("The identity provider's answer could not be verified. Start the sign-in again.")) from exc
     if str(info.get("sub") or "") != str(id_claims["sub"]):
@@ -173,12 +173,12 @@ def claims_from_userinfo(provider: Provider, userinfo: dict) -> Claims:
     if not userinfo or not userinfo.get("sub"):
         raise SSOError(_("The identity provider's answer could not be verified. Start the sign-in again."))
     if userinfo.get("email") and "email_verified" not in userinfo:
-        raise SSOError(_("Your identity provider does not say whether it has confirmed your e-mail address, so "
+        raise Forbidden(_("Your identity provider does not say whether it has confirmed your e-mail address, so "
                          "it cannot be used to sign in here. Ask its administrator to release the "
-                         "email_verified claim."), 403)
+                         "email_verified claim."))
     if not userinfo.get("email") or userinfo.get("email_verified") is not True:
-        raise SSOError(_("Your identity provider has not confirmed your e-mail address, so it cannot be used to "
-                         "sign in here."), 403)
+        raise Forbidden(_("Your identity provider has not confirmed your e-mail address, so it cannot be used to "
+                         "sign in here."))
     groups = userinfo.get(provider.roles_claim) or []
     if isinstance(groups, str):
         groups = groups.split()
@@ -211,7 +211,7 @@ def _identity(provider: Provider, subject: str) -> ExternalIdentity | None:
 def _signed_in(user: User, identity: ExternalIdentity, provider: Provider, claims: Claims, action: str) -> User:
     if not user.active:
         db.session.rollback()
-        raise SSOError(_("This account has been deactivated. Contact the service desk."), 403)
+        raise Forbidden(_("This account has been deactivated. Contact the service desk."))
     _sync_roles(user, provider, claims)
     now = clock.now()
     identity.last_login_at = user.last_login_at = now
@@ -242,7 +242,7 @@ def link_and_sign_in(user: User, provider: Provider, claims: Claims) -> User:
     """Link the identity to ``user`` and sign in; the caller has checked proof of the account."""
     identity = _identity(provider, claims.subject)
     if identity is not None and identity.user_id != user.id:
-        raise SSOError(_("This identity is already linked to another account."), 409)
+        raise Conflict(_("This identity is already linked to another account."))
     if identity is None:
         identity = add_identity(user, provider, claims.subject, claims.email)
     return _signed_in(user, identity, provider, claims, "account.sso_linked")

@@ -24,6 +24,7 @@ from accounts.passwords import verify_password
 from accounts.services import find_by_email, token_error
 from accounts.tokens import ClockSigner, TokenError, TokenProblem, fingerprint
 from core import audit
+from core.errors import Conflict, Forbidden, Unauthenticated
 from core.extensions import db
 from core.outbox import queue_email
 
@@ -38,9 +39,9 @@ def account_for(claims: sso.Claims) -> User:
     """The local account the identity would be linked to."""
     user = find_by_email(claims.email)
     if user is None:
-        raise sso.SSOError(_("There is no account with this e-mail address any more. Start the sign-in again."), 409)
+        raise Conflict(_("There is no account with this e-mail address any more. Start the sign-in again."))
     if not user.active:
-        raise sso.SSOError(_("This account has been deactivated. Contact the service desk."), 403)
+        raise Forbidden(_("This account has been deactivated. Contact the service desk."))
     return user
 
 
@@ -65,7 +66,7 @@ def link_with_password(provider: sso.Provider, claims: sso.Claims, password: str
         audit.record("account.sso_link_failed", user, provider=provider.name)
         db.session.commit()
         _check_locks(rows)
-        raise sso.SSOError(_("The password is not correct."), 401)
+        raise Unauthenticated(_("The password is not correct."))
     rows[0].failures, rows[0].window_started_at, rows[0].locked_until = 0, None, None
     return sso.link_and_sign_in(user, provider, claims)
 
@@ -84,7 +85,7 @@ def send_link_email(provider: sso.Provider, claims: sso.Claims) -> User:
     """E-mail the account a link that allows this identity; refused for staff accounts."""
     user = account_for(claims)
     if is_staff(user):
-        raise sso.SSOError(_("A staff account can be linked only with its password."), 403)
+        raise Forbidden(_("A staff account can be linked only with its password."))
     token = _serializer().dumps({"u": user.id, "p": provider.name, "s": claims.subject,
                                  "f": _state(user, provider.name, claims.subject)})
     queue_email(user.email, "accounts/email/sso_link", locale=user.locale, user=user, provider=provider.label,
@@ -122,9 +123,9 @@ def link_from_email(token: str, pending: sso.Claims | None) -> tuple[User, sso.P
     """
     user, provider, subject = _read_link(token)
     if not user.active:
-        raise sso.SSOError(_("This account has been deactivated. Contact the service desk."), 403)
+        raise Forbidden(_("This account has been deactivated. Contact the service desk."))
     if is_staff(user):  # became staff after the link was sent
-        raise sso.SSOError(_("A staff account can be linked only with its password."), 403)
+        raise Forbidden(_("A staff account can be linked only with its password."))
     if user.email_verified_at is None and user.password_hash:
         user.password_hash, user.session_token = None, new_session_token()
         audit.record("account.password_cleared", user, reason="sso_link_unverified_email")

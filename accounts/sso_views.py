@@ -7,7 +7,7 @@ from flask import Blueprint, abort, redirect, render_template, request, session,
 from flask_babel import gettext as _
 
 from accounts import second_step, sso, sso_linking
-from accounts.services import AccountError
+from core.errors import DomainError, TooMany, Unauthenticated
 from core.extensions import limiter
 from core.urls import is_safe_redirect
 
@@ -23,7 +23,7 @@ def _provider_or_404(name: str) -> sso.Provider:
     return provider
 
 
-def _problem(error: AccountError):
+def _problem(error: DomainError):
     return render_template("accounts/sso_problem.html", message=error.message), error.status
 
 
@@ -107,8 +107,8 @@ def sso_link():
         if decision == "email":
             sso_linking.send_link_email(provider, claims)
             return _link_page(provider, claims, sent=True)
-    except AccountError as exc:
-        if exc.status in {401, 429}:  # the person may try again, or use the other proof
+    except DomainError as exc:
+        if isinstance(exc, (Unauthenticated, TooMany)):  # the person may try again, or use the other proof
             return _link_page(provider, claims, error=exc.message, status=exc.status)
         return _problem(exc)
     session.pop(PENDING_LINK, None)
@@ -122,7 +122,7 @@ def sso_link_confirm(token: str):
     pending = _pending()
     try:
         user, provider, signed_in = sso_linking.link_from_email(token, pending[1] if pending else None)
-    except AccountError as exc:
+    except DomainError as exc:
         return _problem(exc)
     if not signed_in:
         return render_template("accounts/sso_linked.html", provider=provider)

@@ -29,8 +29,8 @@ from flask_babel import gettext as _
 from accounts.login import second_step_counters, second_step_failed, second_step_passed
 from accounts.models import RecoveryCode, Role, SecondFactor, User, new_session_token
 from accounts.passwords import hash_password, verify_password
-from accounts.services import AccountError
 from core import audit, clock
+from core.errors import Conflict, Unauthenticated
 from core.extensions import db
 from core.outbox import queue_email
 
@@ -76,7 +76,7 @@ def begin_enrolment(user: User) -> SecondFactor:
     """
     factor = factor_of(user)
     if factor is not None and factor.confirmed:
-        raise AccountError(_("Two-factor sign-in is already set up for this account."), 409)
+        raise Conflict(_("Two-factor sign-in is already set up for this account."))
     if factor is None:
         factor = SecondFactor(user_id=user.id)
         db.session.add(factor)
@@ -159,16 +159,16 @@ def remaining_recovery_codes(user: User) -> int:
         RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None))) or 0
 
 
-def _wrong_code(user: User, rows) -> AccountError:
+def _wrong_code(user: User, rows) -> Unauthenticated:
     second_step_failed(user, rows)
-    return AccountError(_("The code is not correct. Enter the current code from your authenticator app."), 401)
+    return Unauthenticated(_("The code is not correct. Enter the current code from your authenticator app."))
 
 
 def confirm_enrolment(user: User, code: str, address: str) -> list[str]:
     """Confirm the enrolling factor with its first valid code; return the new recovery codes."""
     factor = factor_of(user)
     if factor is None or not factor.secret or factor.confirmed:
-        raise AccountError(_("Start the set-up of two-factor sign-in again."), 409)
+        raise Conflict(_("Start the set-up of two-factor sign-in again."))
     rows = second_step_counters(user, address)
     if not _accept_totp(factor, (code or "").strip()):
         raise _wrong_code(user, rows)
@@ -185,7 +185,7 @@ def _check(user: User, code: str, address: str) -> str:
     """``"totp"`` or ``"recovery"`` for a code that passes; counts and refuses one that does not."""
     factor = factor_of(user)
     if factor is None or not factor.confirmed:
-        raise AccountError(_("Set up two-factor sign-in first."), 409)
+        raise Conflict(_("Set up two-factor sign-in first."))
     rows = second_step_counters(user, address)
     code = (code or "").strip()
     if _accept_totp(factor, code):
@@ -222,7 +222,7 @@ def regenerate_recovery_codes(user: User, code: str, address: str) -> list[str]:
 def disable(user: User, code: str, address: str) -> None:
     """Remove a factor the user chose to add; refused where the roles require one."""
     if required_for(user):
-        raise AccountError(_("Your role requires two-factor sign-in; it cannot be turned off."), 409)
+        raise Conflict(_("Your role requires two-factor sign-in; it cannot be turned off."))
     _check(user, code, address)
     _remove(user)
     audit.record("account.second_factor_removed", user, actor=user)

@@ -13,8 +13,8 @@ from flask_login import current_user
 from accounts import second_step, two_factor
 from accounts.forms import SecondStepForm
 from accounts.models import User
-from accounts.services import AccountError
 from accounts.two_factor import Step
+from core.errors import DomainError, form_failed
 from core.extensions import db, limiter
 from core.permissions import login_required, roles_required
 
@@ -43,9 +43,8 @@ def _address() -> str:
     return request.remote_addr or ""
 
 
-def _refused(exc: AccountError, template: str, **context):
-    flash(exc.message, "error")
-    return render_template(template, error=exc.message, **context), exc.status
+def _refused(exc: DomainError, template: str, **context):
+    return form_failed(exc, template, **context)
 
 
 @bp.route("/login/two-factor", methods=["GET", "POST"])
@@ -63,7 +62,7 @@ def verify():
         return render_template("accounts/second_step.html", form=form), status
     try:
         way = two_factor.verify(user, form.code.data, _address())
-    except AccountError as exc:
+    except DomainError as exc:
         return _refused(exc, "accounts/second_step.html", form=form)
     target = second_step.complete(user)
     if way == "recovery":
@@ -100,7 +99,7 @@ def setup():
     held = held_for is Step.ENROL
     try:
         factor = two_factor.begin_enrolment(user)
-    except AccountError as exc:
+    except DomainError as exc:
         flash(exc.message, "info")
         return redirect(url_for("accounts.profile"))
     form = SecondStepForm()
@@ -111,7 +110,7 @@ def setup():
         return render_template("accounts/second_factor_setup.html", **context), status
     try:
         codes = two_factor.confirm_enrolment(user, form.code.data, _address())
-    except AccountError as exc:
+    except DomainError as exc:
         return _refused(exc, "accounts/second_factor_setup.html", **context)
     if held:
         target = second_step.complete(user)
@@ -146,7 +145,7 @@ def _code_on_profile(action):
         return redirect(url_for("accounts.profile"))
     try:
         return action(form.code.data)
-    except AccountError as exc:
+    except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for("accounts.profile"))
 

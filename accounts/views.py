@@ -23,7 +23,8 @@ from accounts.forms import (
 from accounts.login import authenticate, end_sessions
 from accounts.models import Role, Segment, User
 from accounts.second_step import start_session  # noqa: F401 - the sign-in used by sso_views
-from accounts.services import AccountError, ProfileData
+from accounts.services import ProfileData
+from core.errors import DomainError, form_failed
 from core.extensions import db, limiter, login_manager
 from core.models import OutboxMessage, OutboxStatus
 from core.navigation import links_for
@@ -42,9 +43,8 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(sa.select(User).where(User.session_token == session_token, User.active.is_(True)))
 
 
-def _form_error(form, exc: AccountError, template: str, **context):
-    flash(exc.message, "error")
-    return render_template(template, form=form, error=exc.message, **context), exc.status
+def _form_error(form, exc: DomainError, template: str, **context):
+    return form_failed(exc, template, form=form, **context)
 
 
 def _invalid(form, template: str, **context):
@@ -63,7 +63,7 @@ def login():
         return _invalid(form, "accounts/login.html", providers=sso.providers().values())
     try:
         user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/login.html", providers=sso.providers().values())
     return second_step.sign_in(user, remember=form.remember.data, target=safe_next("accounts.home"))
 
@@ -95,7 +95,7 @@ def register():
         return _invalid(form, "accounts/register.html")
     try:
         user = services.register_consumer(form.email.data, form.password.data, _profile_data(form))
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/register.html")
     return render_template("accounts/check_email.html", email=user.email), 201
 
@@ -107,7 +107,7 @@ def verify_email(token: str):
     # The POST carries the CSRF token; link scanners that only GET change nothing.
     try:
         services.verify_email(token)
-    except AccountError as exc:
+    except DomainError as exc:
         return render_template("accounts/token_problem.html", message=exc.message), exc.status
     flash(_("Thank you, your e-mail address is confirmed. You can sign in now."), "success")
     return redirect(url_for("accounts.login"))
@@ -138,14 +138,14 @@ def forgot_password():
 def reset_password(token: str):
     try:
         services.check_reset_token(token)
-    except AccountError as exc:
+    except DomainError as exc:
         return render_template("accounts/token_problem.html", message=exc.message), exc.status
     form = ResetPasswordForm()
     if not form.validate_on_submit():
         return _invalid(form, "accounts/reset.html")
     try:
         services.reset_password(token, form.password.data)
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/reset.html")
     flash(_("Your password has been changed. Sign in with the new password."), "success")
     return redirect(url_for("accounts.login"))
@@ -230,7 +230,7 @@ def profile():
         return _invalid(form, "accounts/profile.html", password_form=password_form)
     try:
         services.update_profile(user, _profile_data(form))
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/profile.html", password_form=password_form)
     session["lang"] = user.locale
     flash(_("Your profile has been saved."), "success")
@@ -247,9 +247,8 @@ def change_password():
         return render_template("accounts/profile.html", form=form, password_form=password_form), 400
     try:
         services.change_password(user, password_form.current.data, password_form.password.data)
-    except AccountError as exc:
-        flash(exc.message, "error")
-        return render_template("accounts/profile.html", form=form, password_form=password_form), exc.status
+    except DomainError as exc:
+        return form_failed(exc, "accounts/profile.html", form=form, password_form=password_form)
     login_user(user)  # the session token rotated: keep this browser signed in
     flash(_("Your password has been changed."), "success")
     return redirect(url_for("accounts.profile"))
@@ -278,7 +277,7 @@ def admin_user_new():
     try:
         user = admin_services.create_user(current_user, form.email.data, form.full_name.data, _roles_from(form),
                                           form.unit.data or "", Segment(form.segment.data), form.institution.data or "")
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/admin_user_form.html", user=None)
     flash(_("The account was created and an invitation was sent to %(email)s.", email=user.email), "success")
     return redirect(url_for("accounts.admin_users"))
@@ -298,7 +297,7 @@ def admin_user_edit(user_id: int):
     try:
         admin_services.update_user(current_user, user, form.full_name.data, _roles_from(form),
                                    form.unit.data or "", form.active.data)
-    except AccountError as exc:
+    except DomainError as exc:
         return _form_error(form, exc, "accounts/admin_user_form.html", user=user)
     flash(_("The account was saved."), "success")
     return redirect(url_for("accounts.admin_users"))

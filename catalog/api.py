@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, request
+from flask import Blueprint, request
 
 from catalog import queries, reference, services, tariffs
 from catalog.models import Item
+from core.errors import NotFound
 from core.pagination import paginate
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1/catalog")
@@ -30,7 +31,7 @@ def items():
 def item(item_id: int):
     found = services.get_viewable(item_id)
     if not found.is_public():
-        abort(404)  # withdrawn: the page explains it; the API simply no longer offers it
+        raise NotFound()  # withdrawn: the page explains it; the API simply no longer offers it
     return {**_summary(found), "abstract_id": found.abstract_id, "abstract_en": found.abstract_en,
             "keywords": found.keywords, "unit": found.unit, "region_path": reference.region_path(found.region_code),
             "tariff": {"kind": found.tariff_kind.value, **found.tariff},

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 
 from core import spreadsheets
-from core.errors import UserFacingError
+from core.errors import Unprocessable
 
 SEPARATOR = "|"
 DECIMALS = 6  # sums of decimal figures are rounded, so 0.1 + 0.2 shows as 0.3
@@ -33,20 +33,20 @@ def _well_formed(dimensions) -> bool:
 
 
 def validate(dimensions: list[dict], cells: dict) -> None:
-    """Raise a 422 ``UserFacingError`` unless the JSON shapes fit and every cell is a finite number."""
+    """Raise ``Unprocessable`` (422) unless the JSON shapes fit and every cell is a finite number."""
     if not _well_formed(dimensions) or not isinstance(cells, dict):
-        raise UserFacingError(_("A table needs named dimensions, each with values."), 422)
+        raise Unprocessable(_("A table needs named dimensions, each with values."))
     names = [d["name"] for d in dimensions]
     if len(set(names)) != len(names):
-        raise UserFacingError(_("A table needs named dimensions, each with values."), 422)
+        raise Unprocessable(_("A table needs named dimensions, each with values."))
     allowed = [set(map(str, d["values"])) for d in dimensions]
     for key, value in cells.items():
         parts = key.split(SEPARATOR)
         if len(parts) != len(dimensions) or any(p not in a for p, a in zip(parts, allowed, strict=True)):
-            raise UserFacingError(_("The cell %(key)s does not fit the dimensions.", key=key), 422)
+            raise Unprocessable(_("The cell %(key)s does not fit the dimensions.", key=key))
         # json.loads reads 1e400 as infinity, which no table can show or add up.
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-            raise UserFacingError(_("The cell %(key)s is not a number.", key=key), 422)
+            raise Unprocessable(_("The cell %(key)s is not a number.", key=key))
 
 
 @dataclass(frozen=True)

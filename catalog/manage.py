@@ -13,7 +13,7 @@ from catalog import services
 from catalog.forms import FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
 from catalog.models import Item, ItemKind, TariffKind
 from catalog.permissions import EDITOR_ROLES, editable_clause, edits_all
-from core.errors import UserFacingError
+from core.errors import DomainError, Invalid, Unprocessable, form_failed
 from core.forms import ActionForm
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -31,7 +31,7 @@ def _brackets(text: str) -> list[list[int]]:
     for part in filter(None, (p.strip() for p in (text or "").split(","))):
         quantity, _sep, price = part.partition(":")
         if not quantity.strip().isdigit() or not price.strip().isdigit():
-            raise UserFacingError(_("Write each bracket as quantity:unit price, e.g. 11:300000."), 422)
+            raise Unprocessable(_("Write each bracket as quantity:unit price, e.g. 11:300000."))
         pairs.append([int(quantity), int(price)])
     return pairs
 
@@ -78,9 +78,8 @@ def _fill(form: ItemForm, item: Item) -> None:
     form.variables.data = "\n".join(f"{v.name};{v.label};{v.var_type}" for v in item.variables)
 
 
-def _failed(exc: UserFacingError, template: str, status: int | None = None, **context):
-    flash(exc.description, "error")
-    return render_template(template, **context), status or exc.code
+def _failed(exc: DomainError, template: str, status: int | None = None, **context):
+    return form_failed(exc, template, status=status, **context)
 
 
 @manage.get("/")
@@ -103,7 +102,7 @@ def new():
                                edits_all=edits_all(_user())), 422 if request.method == "POST" else 200
     try:
         item = services.create_item(_user(), item_data(form))
-    except UserFacingError as exc:
+    except DomainError as exc:
         return _failed(exc, "catalog/manage/edit.html", form=form, item=None, edits_all=edits_all(_user()))
     flash(_("The item has been saved as a draft."), "success")
     return redirect(url_for("catalog_manage.detail", item_id=item.id))
@@ -141,7 +140,7 @@ def edit(item_id: int):
                                edits_all=edits_all(_user())), 422 if request.method == "POST" else 200
     try:
         services.update_item(_user(), item_id, item_data(form))
-    except UserFacingError as exc:
+    except DomainError as exc:
         return _failed(exc, "catalog/manage/edit.html", form=form, item=item, edits_all=edits_all(_user()))
     flash(_("The item has been updated."), "success")
     return redirect(url_for("catalog_manage.detail", item_id=item_id))
@@ -158,7 +157,7 @@ def upload(item_id: int):
     services.get_editable(_user(), item_id)
     form = FileForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     services.attach_file(_user(), item_id, request.files.get("file"))
     return _done(item_id, _("The file has been stored."))
 
@@ -168,12 +167,12 @@ def upload(item_id: int):
 def table_data(item_id: int):
     form = TableDataForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("Paste the table data as JSON."), 422)
+        raise Unprocessable(_("Paste the table data as JSON."))
     try:
         parsed = json.loads(form.data.data)
         dimensions, cells = parsed["dimensions"], parsed["cells"]
     except (ValueError, KeyError, TypeError) as exc:
-        raise UserFacingError(_("The table data is not valid JSON with dimensions and cells."), 422) from exc
+        raise Unprocessable(_("The table data is not valid JSON with dimensions and cells.")) from exc
     services.set_table_data(_user(), item_id, form.measure.data or "", dimensions, cells)
     return _done(item_id, _("The table data has been saved."))
 
@@ -183,7 +182,7 @@ def table_data(item_id: int):
 def schedule(item_id: int):
     form = ScheduleForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("Give the release date and time."), 422)
+        raise Unprocessable(_("Give the release date and time."))
     at: datetime = form.release_at.data.replace(tzinfo=local_zone())
     services.schedule_release(_user(), item_id, at)
     return _done(item_id, _("The release has been scheduled."))
@@ -216,4 +215,4 @@ def withdraw(item_id: int):
 
 
 def _expired():
-    raise UserFacingError(_("The form has expired. Reload the page and try again."))
+    raise Invalid(_("The form has expired. Reload the page and try again."))

@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import abort
 from flask_babel import gettext as _
 
 from catalog import reference, signals, tariffs
 from catalog.models import Access, Item, ItemFile, ItemKind, ItemVersion, ReleaseStatus, TableData, TariffKind, Variable
 from catalog.permissions import can_edit, edits_all
 from core import audit, clock, unit_of_work
-from core.errors import UserFacingError
+from core.errors import Conflict, Invalid, NotFound, Unprocessable
 from core.extensions import db
 from core.fields import MAX_ID
 from core.storage import get_storage
@@ -32,8 +31,8 @@ ITEM_FILE_TYPES = ATTACHMENTS | {ZIP}
 VARIABLE_TYPES = ("numeric", "string", "date")
 
 
-class CatalogError(UserFacingError):
-    pass
+class CatalogError(Invalid):
+    """What a producer entered breaks a catalog rule."""
 
 
 @dataclass
@@ -109,7 +108,7 @@ def _tariff_problems(data: ItemData) -> list[str]:
 def _check(data: ItemData) -> None:
     found = problems(data)
     if found:
-        raise CatalogError(" ".join(found), 422)
+        raise Unprocessable(" ".join(found))
 
 
 def _apply(item: Item, data: ItemData) -> None:
@@ -148,7 +147,7 @@ def get_editable(actor, item_id: int) -> Item:
     """
     item = fetch(item_id, lock=True)
     if item is None or not can_edit(actor, item):
-        abort(404)
+        raise NotFound()
     return item
 
 
@@ -156,7 +155,7 @@ def get_viewable(item_id: int, viewer=None) -> Item:
     """The item as the public may see it; editors also see their drafts. 404 otherwise."""
     item = fetch(item_id)
     if item is None or not (item.is_viewable() or (viewer is not None and can_edit(viewer, item))):
-        abort(404)
+        raise NotFound()
     return item
 
 
@@ -193,7 +192,7 @@ def set_table_data(actor, item_id: int, measure: str, dimensions: list[dict], ce
 
     item = get_editable(actor, item_id)
     if item.kind is not ItemKind.TABLE:
-        raise CatalogError(_("Only a table item holds table data."), 409)
+        raise Conflict(_("Only a table item holds table data."))
     validate(dimensions, cells)
     if item.table_data is None:
         item.table_data = TableData()
@@ -207,9 +206,9 @@ def set_table_data(actor, item_id: int, measure: str, dimensions: list[dict], ce
 def schedule_release(actor, item_id: int, release_at: datetime) -> Item:
     item = get_editable(actor, item_id)
     if item.status is ReleaseStatus.WITHDRAWN:
-        raise CatalogError(_("A withdrawn item cannot be scheduled again."), 409)
+        raise Conflict(_("A withdrawn item cannot be scheduled again."))
     if item.is_public():
-        raise CatalogError(_("This item is already released."), 409)
+        raise Conflict(_("This item is already released."))
     if release_at.tzinfo is None:
         raise CatalogError(_("The release time needs a time zone."))
     if release_at <= clock.now():
@@ -224,7 +223,7 @@ def schedule_release(actor, item_id: int, release_at: datetime) -> Item:
 def release_now(actor, item_id: int) -> Item:
     item = get_editable(actor, item_id)
     if item.status is ReleaseStatus.WITHDRAWN or item.status is ReleaseStatus.RELEASED:
-        raise CatalogError(_("Only a draft or scheduled item can be released."), 409)
+        raise Conflict(_("Only a draft or scheduled item can be released."))
     return _release(actor, item)
 
 
@@ -275,9 +274,9 @@ def publish_version(actor, item_id: int, changelog: str) -> ItemVersion:
     item = get_editable(actor, item_id)
     changelog = (changelog or "").strip()
     if not (3 <= len(changelog) <= 5000):
-        raise CatalogError(_("Describe what changed in this version (3 to 5000 characters)."), 422)
+        raise Unprocessable(_("Describe what changed in this version (3 to 5000 characters)."))
     if item.status is ReleaseStatus.WITHDRAWN:
-        raise CatalogError(_("A withdrawn item gets no new version."), 409)
+        raise Conflict(_("A withdrawn item gets no new version."))
     item.version += 1
     version = ItemVersion(number=item.version, changelog=changelog)
     item.versions.append(version)
@@ -293,9 +292,9 @@ def withdraw(actor, item_id: int, reason: str) -> Item:
     item = get_editable(actor, item_id)
     reason = (reason or "").strip()
     if not (5 <= len(reason) <= 2000):
-        raise CatalogError(_("Give the reason for the withdrawal (5 to 2000 characters)."), 422)
+        raise Unprocessable(_("Give the reason for the withdrawal (5 to 2000 characters)."))
     if item.status is ReleaseStatus.WITHDRAWN:
-        raise CatalogError(_("This item is already withdrawn."), 409)
+        raise Conflict(_("This item is already withdrawn."))
     item.status, item.withdrawn_reason = ReleaseStatus.WITHDRAWN, reason
     audit.record("catalog.item_withdrawn", item, actor, reason=reason)
     mark_changed(SOURCE, item.id)

@@ -5,17 +5,15 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from consultation.models import Attachment, Ticket
+from core.errors import Invalid
 from core.storage import get_storage
-from core.uploads import ATTACHMENTS, CheckedUpload, UploadError, check_upload
+from core.uploads import ATTACHMENTS, CheckedUpload, check_upload
 
 MAX_FILES = 3
 
 
-class AttachmentError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class AttachmentError(Invalid):
+    """Attachments refused as a set (too many files)."""
 
 
 def check_files(uploads) -> list[CheckedUpload]:
@@ -23,10 +21,8 @@ def check_files(uploads) -> list[CheckedUpload]:
     uploads = [upload for upload in uploads or [] if upload and upload.filename]
     if len(uploads) > MAX_FILES:
         raise AttachmentError(_("Attach at most %(count)s files.", count=MAX_FILES))
-    try:
-        return [check_upload(upload, ATTACHMENTS) for upload in uploads]
-    except UploadError as exc:
-        raise AttachmentError(exc.description, exc.code) from exc
+    # An ``UploadError`` (or its size/type relatives) names the file's problem itself.
+    return [check_upload(upload, ATTACHMENTS) for upload in uploads]
 
 
 def store(ticket: Ticket, files: list[CheckedUpload], message=None) -> list[str]:

@@ -17,15 +17,14 @@ from flask_babel import gettext as _
 from accounts.models import ConsumerProfile, Role, Segment, User, UserRole
 from accounts.services import AccountError, normalise_email
 from core import audit
+from core.errors import Invalid
 from core.extensions import db
 
 _PHONE_JUNK = re.compile(r"[\s\-().]")
 
 
-class PersonError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class PersonError(Invalid):
+    """Contact details that cannot be used for a person."""
 
 
 @dataclass

@@ -18,6 +18,7 @@ from consultation.models import SCORE_COLUMNS, Channel, ComplaintAbout, Message,
 from consultation.permissions import can_answer, can_view, is_requester
 from consultation.sla import start_clocks
 from core import audit, clock
+from core.errors import Conflict, Forbidden, Invalid
 from core.extensions import db
 from core.transactions import retry_on_conflict
 from roster import engine
@@ -25,11 +26,8 @@ from roster import engine
 ITEM_TYPE = "consultation"
 
 
-class ConsultationError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class ConsultationError(Invalid):
+    """A request or reply that breaks a consultation rule."""
 
 
 @dataclass
@@ -99,7 +97,7 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ti
 def enter_on_behalf(operator, person: people.PersonData, data: RequestData, channel: Channel) -> Ticket:
     """An operator records a request that came by phone, letter, walk-in or e-mail."""
     if not operator.has_role("operator"):
-        raise ConsultationError(_("Only operators enter requests for others."), 403)
+        raise Forbidden(_("Only operators enter requests for others."))
     if channel is Channel.WEB:
         raise ConsultationError(_("Choose how the request reached us."))
     try:
@@ -117,9 +115,9 @@ def reply(actor, ticket: Ticket, body: str, files=None, ask_consumer: bool = Fal
         raise ConsultationError(_("Write a message of at most 10,000 characters."))
     staff = can_answer(actor, ticket) and not is_requester(actor, ticket)
     if not staff and not is_requester(actor, ticket):
-        raise ConsultationError(_("Only the operator handling this request can answer it."), 403)
+        raise Forbidden(_("Only the operator handling this request can answer it."))
     if ticket.status not in states.OPEN:
-        raise ConsultationError(_("This request is finished; reopen it to write again."), 409)
+        raise Conflict(_("This request is finished; reopen it to write again."))
     checked = _checked(files)
     message = Message(author=actor, body=body, from_staff=staff, created_at=clock.now())
     ticket.messages.append(message)
@@ -167,7 +165,7 @@ def close(actor, ticket: Ticket, note: str = "") -> None:
 def _finish(actor, ticket: Ticket, to: Status, note: str, refusal: str) -> None:
     """Move the ticket to ``to`` for its operator or requester (else ``refusal``, 403) and free the operator."""
     if not (can_answer(actor, ticket) or is_requester(actor, ticket)):
-        raise ConsultationError(refusal, 403)
+        raise Forbidden(refusal)
     _move(ticket, to, actor, note)
     engine.release(ITEM_TYPE, ticket.id)
     db.session.commit()
@@ -177,7 +175,7 @@ def _finish(actor, ticket: Ticket, to: Status, note: str, refusal: str) -> None:
 def reopen(actor, ticket: Ticket, note: str = "") -> None:
     """The consumer (or a supervisor) reopens a finished request: new clocks, routed again."""
     if not (is_requester(actor, ticket) or actor.has_role("supervisor")):
-        raise ConsultationError(_("Only the requester can reopen this request."), 403)
+        raise Forbidden(_("Only the requester can reopen this request."))
     _move(ticket, Status.REOPENED, actor, note)
     ticket.round += 1
     ticket.first_response_at = ticket.resolved_at = ticket.closed_at = None
@@ -192,11 +190,11 @@ def reopen(actor, ticket: Ticket, note: str = "") -> None:
 def rate(actor, ticket: Ticket, scores: dict[str, int], comment: str = "") -> Rating:
     """The requester answers the nine-element survey once, after resolution; a resolved request then closes."""
     if not is_requester(actor, ticket):
-        raise ConsultationError(_("Only the requester can rate this service."), 403)
+        raise Forbidden(_("Only the requester can rate this service."))
     if ticket.status not in (Status.RESOLVED, Status.CLOSED) or ticket.resolved_at is None:
-        raise ConsultationError(_("A request can be rated once it is resolved."), 409)
+        raise Conflict(_("A request can be rated once it is resolved."))
     if ticket.rating is not None:
-        raise ConsultationError(_("You have already rated this request."), 409)
+        raise Conflict(_("You have already rated this request."))
     if set(scores) != set(SCORE_COLUMNS) or not all(isinstance(v, int) and 1 <= v <= 4 for v in scores.values()):
         raise ConsultationError(_("Answer every question with a score from 1 to 4."))
     rating = Rating(rater_id=actor.id, comment=(comment or "").strip()[:2000], created_at=clock.now(), **scores)
@@ -225,18 +223,12 @@ def on_work_assigned(item, decision, actor=None) -> None:
 
 
 def _move(ticket: Ticket, to: Status, actor, note: str) -> None:
-    try:
-        states.move(ticket, to, actor, note=note)
-    except states.TransitionError as exc:
-        db.session.rollback()
-        raise ConsultationError(exc.description, exc.code) from exc
+    """Apply the ticket's transition table; a refused move is the one ``TransitionError`` (409, nothing changed)."""
+    states.move(ticket, to, actor, note=note)
 
 
 def _checked(files):
-    try:
-        return attachments.check_files(files)
-    except attachments.AttachmentError as exc:
-        raise ConsultationError(exc.message, exc.status) from exc
+    return attachments.check_files(files)
 
 
 def work_item(ticket: Ticket):

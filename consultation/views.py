@@ -25,8 +25,9 @@ from consultation.panels import panels_for
 from consultation.people import PersonData
 from consultation.permissions import QUEUED, can_answer, is_requester, is_supervisor, visible_filter
 from consultation.quality import satisfaction_index
-from consultation.services import ConsultationError, RequestData
+from consultation.services import RequestData
 from consultation.states import OPEN, TRANSITIONS
+from core.errors import DomainError, flash_refusal, form_failed
 from core.extensions import db, limiter
 from core.pagination import paginate
 from core.permissions import login_required, roles_required
@@ -80,9 +81,8 @@ def new():
         return render_template("consultation/new.html", form=form), 400 if request.method == "POST" else 200
     try:
         ticket = services.open_request(current_user._get_current_object(), _request_data(form))
-    except ConsultationError as exc:
-        flash(exc.message, "error")
-        return render_template("consultation/new.html", form=form), exc.status
+    except DomainError as exc:
+        return form_failed(exc, "consultation/new.html", form=form)
     flash(_("Your request %(number)s has been received.", number=ticket.number), "success")
     return redirect(url_for("consultation.detail", number=ticket.number))
 
@@ -108,10 +108,8 @@ def _act(number: str, action):
     ticket = _ticket_or_404(number)
     try:
         action(ticket)
-    except ConsultationError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
+    except DomainError as exc:
+        flash_refusal(exc)
         return redirect(url_for("consultation.detail", number=number)), 303
     return redirect(url_for("consultation.detail", number=number))
 
@@ -233,9 +231,8 @@ def enter():
                         institution=form.institution.data or "")
     try:
         ticket = services.enter_on_behalf(current_user, person, _request_data(form), Channel(form.channel.data))
-    except ConsultationError as exc:
-        flash(exc.message, "error")
-        return render_template("consultation/enter.html", form=form), exc.status
+    except DomainError as exc:
+        return form_failed(exc, "consultation/enter.html", form=form)
     flash(_("Request %(number)s recorded.", number=ticket.number), "success")
     return redirect(url_for("consultation.detail", number=ticket.number))
 

@@ -27,7 +27,7 @@ import re
 from flask import request
 from flask_babel import gettext as _
 
-from core.errors import UserFacingError
+from core.errors import Invalid
 
 FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
 # Header values are bytes decoded as Latin-1, so UTF-8 text in them shows bytes 0x80–0x9F: only C0 and DEL count.
@@ -35,8 +35,8 @@ FORBIDDEN_IN_HEADERS = re.compile("[\x00-\x08\x0a-\x1f\x7f]")
 MAX_JSON_DEPTH = 64
 
 
-class ControlCharacterRefused(UserFacingError):
-    pass
+class ControlCharacterRefused(Invalid):
+    """The request holds a character refused at the edge (a 400 through the one error mapping)."""
 
 
 def has_forbidden(text: str) -> bool:
@@ -46,7 +46,7 @@ def has_forbidden(text: str) -> bool:
 
 def _json_strings(value, depth: int = 0):
     if depth > MAX_JSON_DEPTH:
-        raise ControlCharacterRefused(_("The data sent is nested too deeply."), 400)
+        raise ControlCharacterRefused(_("The data sent is nested too deeply."))
     if isinstance(value, str):
         yield value
     elif isinstance(value, dict):
@@ -78,7 +78,7 @@ def _json_body():
     try:
         return request.get_json(silent=True)
     except RecursionError:
-        raise ControlCharacterRefused(_("The data sent is nested too deeply."), 400) from None
+        raise ControlCharacterRefused(_("The data sent is nested too deeply.")) from None
 
 
 def _bad_header() -> bool:
@@ -87,8 +87,8 @@ def _bad_header() -> bool:
 
 
 def refuse_control_characters() -> None:
-    """``before_request`` hook: raise a 400 ``UserFacingError`` for a forbidden character."""
+    """``before_request`` hook: raise ``ControlCharacterRefused`` (400) for a forbidden character."""
     if _bad_header() or any(has_forbidden(text) for text in _texts()):
         raise ControlCharacterRefused(
             _("The request contains control characters (such as a NUL byte) that are not allowed in text. "
-              "Remove them and try again."), 400)
+              "Remove them and try again."))

@@ -21,7 +21,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import event as sa_event
 
 from core import audit
-from core.errors import UserFacingError
+from core.errors import Conflict
 
 S = TypeVar("S", bound=enum.Enum)
 
@@ -29,11 +29,8 @@ S = TypeVar("S", bound=enum.Enum)
 _setting: ContextVar[Any] = ContextVar("statdesk_state_setting", default=None)
 
 
-class TransitionError(UserFacingError):
+class TransitionError(Conflict):
     """A move the state table does not allow; the object is unchanged (HTTP 409)."""
-
-    def __init__(self, message: str):
-        super().__init__(message, 409)
 
 
 class StateMachine(Generic[S]):

@@ -15,7 +15,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.utils import secure_filename
 
-from core.errors import UserFacingError
+from core.errors import Invalid, TooLarge, UnsupportedType
 
 SNIFF_BYTES = 8192
 PDF, PNG, JPEG, CSV, TEXT = "application/pdf", "image/png", "image/jpeg", "text/csv", "text/plain"
@@ -30,8 +30,8 @@ DOCUMENTS = frozenset({PDF, PNG, JPEG, DOCX, ODT})
 ATTACHMENTS = frozenset({PDF, PNG, JPEG, CSV, TEXT, DOCX, XLSX})
 
 
-class UploadError(UserFacingError):
-    pass
+class UploadError(Invalid):
+    """An upload refused for its content (size and type have their own family members)."""
 
 
 @dataclass(frozen=True)
@@ -91,11 +91,10 @@ def check_upload(upload, allowed: frozenset[str] = ATTACHMENTS, max_bytes: int |
     if size == 0:
         raise UploadError(_("The file %(name)s is empty.", name=shown))
     if size > limit:
-        raise UploadError(_("The file %(name)s is larger than %(mb)s MB.", name=shown, mb=limit // (1024 * 1024)),
-                          413)
+        raise TooLarge(_("The file %(name)s is larger than %(mb)s MB.", name=shown, mb=limit // (1024 * 1024)))
     content_type = sniff(stream.read(SNIFF_BYTES), upload.filename)
     stream.seek(0)
     if content_type not in allowed:
-        raise UploadError(_("The file %(name)s is not of an accepted type (%(types)s).", name=shown,
-                            types=describe(allowed)), 415)
+        raise UnsupportedType(_("The file %(name)s is not of an accepted type (%(types)s).", name=shown,
+                            types=describe(allowed)))
     return CheckedUpload(upload, content_type, safe_name(upload.filename, content_type), size)

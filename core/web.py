@@ -28,7 +28,7 @@ CSP = (
 
 
 def select_locale() -> str:
-    """Explicit ``?lang=``, then the session's choice, then the user's, then the default."""
+    """Explicit ``?lang=``, then the session's choice, then the user's, then ``Accept-Language``, then the default."""
     if not has_request_context():  # CLI commands and sweeps speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
@@ -40,7 +40,8 @@ def select_locale() -> str:
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in LOCALES:
         return user_locale
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    # API clients (and browsers) that name a language get it; nothing named keeps Indonesian.
+    return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def _remember_origin() -> None:

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from consultation.models import Ticket
 from consultation.states import OPEN
-from core.errors import UserFacingError
+from core.errors import Conflict, NotFound
 from core.extensions import db
 from orders.models import FulfilmentTask, TaskState
 from roster import engine
@@ -89,9 +89,9 @@ def take(item_id: int, operator) -> WorkItem:
     """
     item = engine.locked_work_item(item_id)
     if item is None or item.kind not in kinds_served_by(operator.id):
-        raise UserFacingError(_l("No such item in your queue."), 404)
+        raise NotFound(_l("No such item in your queue."))
     if item.status is not WorkStatus.QUEUED:
-        raise UserFacingError(_l("Someone has already taken this item."), 409)
+        raise Conflict(_l("Someone has already taken this item."))
     engine.take(item, operator)
     db.session.commit()
     return item

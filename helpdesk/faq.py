@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import User
 from consultation.models import Status, Ticket
 from core import audit
-from core.errors import UserFacingError
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from helpdesk.models import CATEGORIES, FaqEntry, ForumPost, ForumThread
 from search_index.documents import DocumentSource, SearchDocument
@@ -30,19 +30,19 @@ SUGGEST_LIMIT = 5
 EDITORS = ("operator", "supervisor", "admin")
 
 
-class FaqError(UserFacingError):
-    pass
+class FaqError(Invalid):
+    """An FAQ edit that breaks an FAQ rule."""
 
 
 def require_editor(user: User) -> None:
     if not any(user.has_role(role) for role in EDITORS):
-        raise FaqError(_l("Only operators and supervisors edit the FAQ."), code=403)
+        raise Forbidden(_l("Only operators and supervisors edit the FAQ."))
 
 
 def promote_thread(actor: User, thread: ForumThread) -> FaqEntry:
     require_editor(actor)
     if thread.accepted_post_id is None:
-        raise FaqError(_l("Accept an answer before promoting the thread to the FAQ."), code=409)
+        raise Conflict(_l("Accept an answer before promoting the thread to the FAQ."))
     answer = db.session.get(ForumPost, thread.accepted_post_id)
     entry = FaqEntry(category=thread.category, question_id=thread.title[:QUESTION_MAX], answer_id=answer.body,
                      thread_id=thread.id, promoted_by_id=actor.id)
@@ -52,10 +52,10 @@ def promote_thread(actor: User, thread: ForumThread) -> FaqEntry:
 def promote_ticket(actor: User, ticket: Ticket) -> FaqEntry:
     require_editor(actor)
     if ticket.status not in (Status.RESOLVED, Status.CLOSED):
-        raise FaqError(_l("Only a resolved request can become an FAQ entry."), code=409)
+        raise Conflict(_l("Only a resolved request can become an FAQ entry."))
     answers = [m.body for m in ticket.messages if m.from_staff]
     if not answers:
-        raise FaqError(_l("This request has no answer from staff."), code=409)
+        raise Conflict(_l("This request has no answer from staff."))
     entry = FaqEntry(category="consultation", question_id=ticket.subject[:QUESTION_MAX], answer_id=answers[-1],
                      ticket_id=ticket.id, promoted_by_id=actor.id)
     return _add(actor, entry)
@@ -94,7 +94,7 @@ def edit(actor: User, entry: FaqEntry, *, category: str, question_id: str, quest
 def published_entry(entry_id: int) -> FaqEntry:
     entry = db.session.get(FaqEntry, entry_id)
     if entry is None or not entry.published:
-        raise FaqError(_l("No such question."), code=404)
+        raise NotFound(_l("No such question."))
     return entry
 
 

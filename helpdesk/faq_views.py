@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from consultation.models import Ticket
+from core.errors import DomainError, NotFound, form_failed
 from core.extensions import db, limiter
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -70,7 +71,7 @@ def promote_request():
     number = request.form.get("number", "").strip()
     ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number)) if number else None
     if ticket is None:
-        raise faq.FaqError(_("No request has the number %(number)s.", number=number or "-"), code=404)
+        raise NotFound(_("No request has the number %(number)s.", number=number or "-"))
     created = faq.promote_ticket(current_user, ticket)
     flash(_("Draft FAQ entry created: edit both languages, then publish it."), "success")
     return redirect(url_for("faq_staff.edit", entry_id=created.id))
@@ -86,9 +87,8 @@ def edit(entry_id: int):
             faq.edit(current_user, found, category=form.get("category", ""), question_id=form.get("question_id", ""),
                      question_en=form.get("question_en", ""), answer_id=form.get("answer_id", ""),
                      answer_en=form.get("answer_en", ""), published=form.get("published") == "1")
-        except faq.FaqError as exc:
-            flash(exc.description, "error")
-            return render_template("helpdesk/faq/edit.html", entry=found, form=form, categories=CATEGORIES), 400
+        except DomainError as exc:
+            return form_failed(exc, "helpdesk/faq/edit.html", form=form, entry=found, categories=CATEGORIES)
         flash(_("FAQ entry saved."), "success")
         return redirect(url_for("faq_staff.edit", entry_id=found.id))
     return render_template("helpdesk/faq/edit.html", entry=found, form=None, categories=CATEGORIES)

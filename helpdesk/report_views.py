@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import lazy_gettext as _l
 
 from core import spreadsheets
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.permissions import roles_required
 from helpdesk import reports
 
@@ -25,16 +25,16 @@ def _date(name: str) -> date | None:
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise UserFacingError(_l("Give dates as YYYY-MM-DD.")) from None
+        raise Invalid(_l("Give dates as YYYY-MM-DD.")) from None
 
 
 def period() -> reports.Period:
     default = reports.Period.default()
     first, last = _date("from") or default.first, _date("to") or default.last
     if first > last:
-        raise UserFacingError(_l("The first day must not come after the last day."))
+        raise Invalid(_l("The first day must not come after the last day."))
     if last - first > LONGEST:
-        raise UserFacingError(_l("Choose a period of at most three years."))
+        raise Invalid(_l("Choose a period of at most three years."))
     return reports.Period(first, last)
 
 

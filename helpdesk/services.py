@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from accounts.models import User
 from consultation.models import Ticket
 from core import audit, clock
-from core.errors import UserFacingError
+from core.errors import Forbidden, Invalid, NotFound
 from core.extensions import db
 from core.outbox import queue_email
 from helpdesk.models import CATEGORIES, ForumPost, ForumSubscription, ForumThread
@@ -19,13 +19,13 @@ MENTION = re.compile(r"(?<![\w.])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 TITLE_MAX = 200
 
 
-class ForumError(UserFacingError):
-    pass
+class ForumError(Invalid):
+    """A forum action that breaks a forum rule."""
 
 
 def require_staff(user: User) -> None:
     if not (user and user.is_authenticated and user.is_staff):
-        raise ForumError(_l("Only staff may use the forum."), code=404)
+        raise NotFound(_l("Only staff may use the forum."))
 
 
 def visible_thread(thread_id: int, user: User) -> ForumThread:
@@ -33,7 +33,7 @@ def visible_thread(thread_id: int, user: User) -> ForumThread:
     require_staff(user)
     thread = db.session.get(ForumThread, thread_id)
     if thread is None:
-        raise ForumError(_l("No such thread."), code=404)
+        raise NotFound(_l("No such thread."))
     return thread
 
 
@@ -121,7 +121,7 @@ def accept(thread: ForumThread, post_id: int, user: User) -> None:
     """The thread's author or a supervisor marks one reply as the answer."""
     require_staff(user)
     if user.id != thread.author_id and not user.has_role("supervisor"):
-        raise ForumError(_l("Only the author of the question or a supervisor may accept an answer."), code=403)
+        raise Forbidden(_l("Only the author of the question or a supervisor may accept an answer."))
     post = db.session.get(ForumPost, post_id)
     if post is None or post.thread_id != thread.id or post.id == thread.posts[0].id:
         raise ForumError(_l("Choose a reply of this thread."))

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 
+from core.errors import problem_response
 from core.extensions import csrf, limiter
 from orders.payments import local, stripe_provider
 
 api = Blueprint("orders_api", __name__, url_prefix="/api/v1/payments")
 csrf.exempt(api)
 
+
+
+def _answer(answer):
+    """A success as the provider's JSON; a refusal as the problem document, keeping its ``reason``."""
+    if answer.status >= 400:
+        return problem_response(answer.status, answer.body.get("message"), reason=answer.body["reason"])
+    return jsonify(answer.body), answer.status
 
 
 def callback_limit() -> str:
@@ -26,11 +34,11 @@ def bank_callback():
     answer = local.handle_bank_callback(request.get_data(cache=False),
                                         request.headers.get(local.TIMESTAMP_HEADER),
                                         request.headers.get(local.SIGNATURE_HEADER))
-    return jsonify(answer.body), answer.status
+    return _answer(answer)
 
 
 @api.post("/stripe/webhook")
 @limiter.limit(callback_limit)
 def stripe_webhook():
     answer = stripe_provider.handle_webhook(request.get_data(cache=False), request.headers.get("Stripe-Signature"))
-    return jsonify(answer.body), answer.status
+    return _answer(answer)

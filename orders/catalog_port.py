@@ -17,6 +17,7 @@ from flask import current_app
 from catalog import ordering
 from catalog.ordering import OrderableItem, ReadyFile
 from core import registry
+from core.errors import Unavailable
 
 __all__ = ["OrderableItem", "ReadyFile", "CatalogSource", "CatalogUnavailable", "set_source",
            "orderable_item", "line_price", "listed_items"]
@@ -75,10 +76,9 @@ def orderable_item(item_id: int, user) -> OrderableItem | None:
     except CatalogUnavailable as exc:
         from flask_babel import gettext as _
 
-        from core.errors import UserFacingError
 
         current_app.logger.error("catalog unavailable to orders: %s", exc)
-        raise UserFacingError(_("Ordering is not available at the moment. Please try again later."), 503) from exc
+        raise Unavailable(_("Ordering is not available at the moment. Please try again later.")) from exc
     if item is not None and item.kind not in ORDERABLE_KINDS:
         return None
     return item

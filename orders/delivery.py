@@ -13,17 +13,11 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from core import audit, clock
+from core.errors import Gone, NotFound
 from core.extensions import db
 from orders.models import DeliveredFile, OrderState
 
 SALT = "orders-download"
-
-
-class DownloadProblem(Exception):
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-        self.message = message
 
 
 def _serializer() -> URLSafeSerializer:
@@ -39,13 +33,13 @@ def claim_download(token: str, user) -> DeliveredFile:
     try:
         data = _serializer().loads(token)
     except BadSignature as exc:
-        raise DownloadProblem(404, _("This download link is not valid.")) from exc
+        raise NotFound(_("This download link is not valid.")) from exc
     delivered = db.session.get(DeliveredFile, data.get("f")) if isinstance(data, dict) else None
     if (delivered is None or data.get("u") != user.id or delivered.order.user_id != user.id
             or delivered.order.state is not OrderState.DELIVERED):
-        raise DownloadProblem(404, _("This download link is not valid."))
+        raise NotFound(_("This download link is not valid."))
     if delivered.expires_at <= clock.now():
-        raise DownloadProblem(410, _("This download link expired on %(date)s. Ask the service desk for a new "
+        raise Gone(_("This download link expired on %(date)s. Ask the service desk for a new "
                                      "one, quoting order %(number)s.", date=_local(delivered.expires_at),
                                      number=delivered.order.number))
     counted = db.session.execute(
@@ -54,7 +48,7 @@ def claim_download(token: str, user) -> DeliveredFile:
         .values(download_count=DeliveredFile.download_count + 1))
     if counted.rowcount != 1:
         db.session.rollback()
-        raise DownloadProblem(410, _("This file has been downloaded the maximum of %(limit)d times. Ask the "
+        raise Gone(_("This file has been downloaded the maximum of %(limit)d times. Ask the "
                                      "service desk for a new link, quoting order %(number)s.",
                                      limit=delivered.max_downloads, number=delivered.order.number))
     audit.record("delivery.download", delivered, user, order=delivered.order.number, file=delivered.filename)

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.extensions import db
 from core.forms import ActionForm
 from core.pagination import paginate
@@ -74,7 +74,7 @@ def desk_approve(order_id: int):
     order = _staff_order(order_id)
     form = ApproveForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     workflow.approve(order, _user(), form.sample.data)
     return _back(order.id, _("Order %(number)s approved.", number=order.number))
 
@@ -85,7 +85,7 @@ def desk_reject(order_id: int):
     order = _staff_order(order_id)
     form = RejectForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("Give the consumer a reason (at least a few words)."))
+        raise Invalid(_("Give the consumer a reason (at least a few words)."))
     workflow.reject(order, _user(), form.reason.data)
     return _back(order.id, _("Order %(number)s rejected.", number=order.number))
 
@@ -114,7 +114,7 @@ def _task(task_id: int) -> FulfilmentTask:
 def desk_take(task_id: int):
     task = _task(task_id)
     if not ActionForm().validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     workflow.take_task(task, _user())
     return _back(task.order_id, _("You are preparing this order."))
 
@@ -125,7 +125,7 @@ def desk_finish(task_id: int):
     task = _task(task_id)
     form = FinishTaskForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     workflow.finish_task(task, _user(), form.files.data or [])
     return _back(task.order_id, _("Delivered: the consumer can download the files now."))
 

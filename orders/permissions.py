@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from core.errors import UserFacingError
+from core.errors import Forbidden
 
 DESK_ROLES = ("operator", "supervisor", "finance", "admin")  # may see the order desk
 SERVICE_ROLES = ("operator", "supervisor", "admin")  # may review and fulfil orders (finance only looks)
@@ -16,4 +16,4 @@ def is_staff(user) -> bool:
 
 def require_service_staff(user) -> None:
     if not any(user.has_role(role) for role in SERVICE_ROLES):
-        raise UserFacingError(_("Only service staff may do this."), 403)
+        raise Forbidden(_("Only service staff may do this."))

@@ -16,7 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import audit, clock, unit_of_work
-from core.errors import UserFacingError
+from core.errors import Conflict, DomainError, Invalid, NotFound, TooLarge
 from core.extensions import db
 from core.locks import locked
 from core.storage import get_storage
@@ -41,7 +41,7 @@ def add_to_cart(user, item_id: int, quantity: int = 1, region: str = "", variabl
     """Put an orderable item in the user's cart, with the map region or microdata variables picked."""
     item = catalog_port.orderable_item(item_id, user)
     if item is None:
-        raise UserFacingError(_("This item cannot be ordered."), 404)
+        raise NotFound(_("This item cannot be ordered."))
     line = _cart_line(user, item, quantity, _validated_options(item, region, variables or []))
     db.session.commit()
     return line
@@ -49,7 +49,7 @@ def add_to_cart(user, item_id: int, quantity: int = 1, region: str = "", variabl
 
 def _cart_line(user, item: catalog_port.OrderableItem, quantity: int, options: dict) -> CartLine:
     if not 1 <= quantity <= MAX_QUANTITY:
-        raise UserFacingError(_("Enter a quantity between 1 and %(max)d.", max=MAX_QUANTITY))
+        raise Invalid(_("Enter a quantity between 1 and %(max)d.", max=MAX_QUANTITY))
     line = CartLine(user_id=user.id, item_id=item.id, quantity=quantity, options=options)
     db.session.add(line)
     return line
@@ -67,11 +67,11 @@ def order_again(user, order: Order) -> tuple[int, list[str]]:
         item = catalog_port.orderable_item(old.item_id, user)
         try:
             if item is None:
-                raise UserFacingError(_("This item cannot be ordered."), 404)
+                raise NotFound(_("This item cannot be ordered."))
             options = _validated_options(item, old.options.get("region", ""), old.options.get("variables", []))
             _cart_line(user, item, old.quantity, options)
             added += 1
-        except UserFacingError:
+        except DomainError:
             left_out.append(old.title)
     db.session.commit()
     return added, left_out
@@ -80,12 +80,12 @@ def order_again(user, order: Order) -> tuple[int, list[str]]:
 def _validated_options(item: catalog_port.OrderableItem, region: str, variables: list[str]) -> dict:
     if item.kind == "map":
         if item.regions and region not in item.regions:
-            raise UserFacingError(_("Choose one of the regions this map is sold for."))
+            raise Invalid(_("Choose one of the regions this map is sold for."))
         return {"region": region}
     if item.kind == "microdata":
         picked = sorted(set(variables))
         if not picked or not set(picked) <= set(item.variables):
-            raise UserFacingError(_("Choose at least one of the variables of this dataset."))
+            raise Invalid(_("Choose at least one of the variables of this dataset."))
         return {"variables": picked}
     return {}
 
@@ -114,7 +114,7 @@ def cart_rows(user) -> list[CartRow]:
 def remove_from_cart(user, line_id: int) -> None:
     line = db.session.get(CartLine, line_id)
     if line is None or line.user_id != user.id:
-        raise UserFacingError(_("This line is not in your cart."), 404)
+        raise NotFound(_("This line is not in your cart."))
     db.session.delete(line)
     db.session.commit()
 
@@ -174,8 +174,8 @@ def checkout(user, request: CheckoutRequest) -> list[Order]:
         db.session.rollback()
         for key in filter(None, (abstract_key, letter_key)):
             get_storage().delete(key)
-        raise UserFacingError(_("Your institution has already requested one of these products at zero "
-                                "rupiah. Please review your cart."), 409) from exc
+        raise Conflict(_("Your institution has already requested one of these products at zero "
+                                "rupiah. Please review your cart.")) from exc
     return orders
 
 
@@ -188,12 +188,12 @@ def _locked_cart(user) -> list[CartLine]:
 
 def _price_cart(user, lines: list[CartLine]) -> list[_PricedLine]:
     if not lines:
-        raise UserFacingError(_("Your cart is empty."))
+        raise Invalid(_("Your cart is empty."))
     priced = []
     for line in lines:
         item = catalog_port.orderable_item(line.item_id, user)
         if item is None:
-            raise UserFacingError(_("An item in your cart can no longer be ordered; remove it first."), 409)
+            raise Conflict(_("An item in your cart can no longer be ordered; remove it first."))
         priced.append(_PricedLine(line, item, catalog_port.line_price(item.id, line.quantity, line.options)))
     return priced
 
@@ -204,12 +204,12 @@ def _needs_abstract(groups) -> bool:
 
 def _check_documents(groups, request: CheckoutRequest) -> None:
     if _needs_abstract(groups) and not _has_file(request.abstract):
-        raise UserFacingError(_("Microdata orders need a data-use abstract: attach it to continue."))
+        raise Invalid(_("Microdata orders need a data-use abstract: attach it to continue."))
     if TransactionKind.ZERO_RUPIAH in groups and not _has_file(request.letter):
-        raise UserFacingError(_("Zero-rupiah requests need your institution's request letter: attach it "
+        raise Invalid(_("Zero-rupiah requests need your institution's request letter: attach it "
                                 "to continue, or declare commercial use to pay the tariff."))
     if TransactionKind.ZERO_RUPIAH in groups and not request.purpose.strip():
-        raise UserFacingError(_("Describe the non-commercial purpose of your request."))
+        raise Invalid(_("Describe the non-commercial purpose of your request."))
 
 
 def _has_file(upload) -> bool:
@@ -222,7 +222,7 @@ def store_document(upload, prefix: str):
 
     filename = secure_filename(upload.filename or "") or "document"
     if os.path.splitext(filename)[1].lower() not in DOCUMENT_EXTENSIONS:
-        raise UserFacingError(_("Upload a PDF, Word, OpenDocument or image file."))
+        raise Invalid(_("Upload a PDF, Word, OpenDocument or image file."))
     return _save_limited(upload, prefix), filename
 
 
@@ -239,7 +239,8 @@ def _save_limited(upload, prefix: str):
     stored = storage.save(upload.stream, prefix=prefix)
     if stored.size == 0 or stored.size > current_app.config["STATDESK_MAX_UPLOAD_MB"] * 1024 * 1024:
         storage.delete(stored.key)
-        raise UserFacingError(_("The file is empty or larger than allowed."), 413 if stored.size else 400)
+        refusal = TooLarge if stored.size else Invalid
+        raise refusal(_("The file is empty or larger than allowed."))
     return stored
 
 

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.errors import UserFacingError
+from core.errors import DomainError, Gone, Invalid, NotFound
 from core.extensions import db
 from core.forms import ActionForm
 from core.pagination import paginate
@@ -41,8 +41,8 @@ def _done(message: str, endpoint: str = "orders.cart", **values):
     return redirect(url_for(endpoint, **values))
 
 
-def _refused(exc: UserFacingError, endpoint: str, **values):
-    flash(exc.description, "error")
+def _refused(exc: DomainError, endpoint: str, **values):
+    flash(str(exc.message), "error")
     return redirect(url_for(endpoint, **values)), 303
 
 
@@ -58,7 +58,7 @@ def cart():
 def cart_add():
     form = AddToCartForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("Choose an item and a quantity between 1 and 1000."))
+        raise Invalid(_("Choose an item and a quantity between 1 and 1000."))
     services.add_to_cart(_user(), form.item_id.data, form.quantity.data, form.region.data or "",
                          form.variables.data or [])
     return _done(_("Added to your cart."))
@@ -68,7 +68,7 @@ def cart_add():
 @login_required
 def cart_remove(line_id: int):
     if not ActionForm().validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     services.remove_from_cart(_user(), line_id)
     return _done(_("Removed from your cart."))
 
@@ -78,12 +78,12 @@ def cart_remove(line_id: int):
 def checkout():
     form = CheckoutForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("Check the checkout form and try again."))
+        raise Invalid(_("Check the checkout form and try again."))
     try:
         orders = services.checkout(_user(), services.CheckoutRequest(
             non_commercial=form.non_commercial.data, purpose=form.purpose.data or "",
             abstract=form.abstract.data, letter=form.letter.data, token=form.submission.data or ""))
-    except UserFacingError as exc:
+    except DomainError as exc:
         return _refused(exc, "orders.cart")
     if len(orders) == 1:
         return _done(_("Order %(number)s placed.", number=orders[0].number), "orders.order_detail",
@@ -132,7 +132,7 @@ def order_status(order_id: int):
 def order_cancel(order_id: int):
     order = _own(order_id)
     if not ActionForm().validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     workflow.cancel(order, _user())
     return _done(_("Order %(number)s cancelled.", number=order.number), "orders.order_detail", order_id=order.id)
 
@@ -142,7 +142,7 @@ def order_cancel(order_id: int):
 def order_again(order_id: int):
     order = _own(order_id)
     if not ActionForm().validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     added, left_out = services.order_again(_user(), order)
     if left_out:
         flash(_("No longer available as ordered, so not added: %(titles)s", titles="; ".join(left_out)), "warning")
@@ -158,7 +158,7 @@ def invoice_publish(order_id: int):
     """Try again to make an invoice payable online when the provider could not be reached."""
     order = _own(order_id)
     if not ActionForm().validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     services.publish_invoices([order])
     return redirect(url_for("orders.order_detail", order_id=order.id))
 
@@ -169,7 +169,7 @@ def agreement_accept(order_id: int):
     order = _own(order_id)
     form = AgreementForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     workflow.accept_agreement(order, _user(), form.signed_copy.data)
     return _done(_("Thank you: the data-use agreement is recorded."), "orders.order_detail", order_id=order.id)
 
@@ -184,7 +184,7 @@ def _pdf(data: bytes, filename: str) -> Response:
 def agreement_pdf(order_id: int):
     order = _own(order_id)
     if not order.needs_agreement or order.state in {OrderState.PENDING_REVIEW, OrderState.REJECTED}:
-        raise UserFacingError(_("Order not found."), 404)
+        raise NotFound(_("Order not found."))
     return _pdf(documents.agreement_pdf(order), f"{order.number}-agreement.pdf")
 
 
@@ -193,7 +193,7 @@ def agreement_pdf(order_id: int):
 def invoice_pdf(order_id: int):
     order = _own(order_id)
     if order.invoice is None:
-        raise UserFacingError(_("Order not found."), 404)
+        raise NotFound(_("Order not found."))
     return _pdf(documents.invoice_pdf(order.invoice), f"{order.number}-invoice.pdf")
 
 
@@ -202,7 +202,7 @@ def invoice_pdf(order_id: int):
 def receipt_pdf(order_id: int):
     order = _own(order_id)
     if order.invoice is None or order.invoice.payment is None:
-        raise UserFacingError(_("Order not found."), 404)
+        raise NotFound(_("Order not found."))
     return _pdf(documents.receipt_pdf(order.invoice), f"{order.number}-kuitansi.pdf")
 
 
@@ -211,7 +211,7 @@ def receipt_pdf(order_id: int):
 def sample(order_id: int):
     order = _own(order_id)
     if not order.sample_key:
-        raise UserFacingError(_("Order not found."), 404)
+        raise NotFound(_("Order not found."))
     return send_file(get_storage().open(order.sample_key), download_name=order.sample_name, as_attachment=True,
                      max_age=0), 200, NO_STORE
 
@@ -221,7 +221,7 @@ def sample(order_id: int):
 def download(token: str):
     try:
         delivered = delivery.claim_download(token, _user())
-    except delivery.DownloadProblem as exc:
+    except (NotFound, Gone) as exc:
         return render_template("orders/download_problem.html", message=exc.message), exc.status, NO_STORE
     response = send_file(get_storage().open(delivered.storage_key), download_name=delivered.filename,
                          as_attachment=True, max_age=0, conditional=False)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import audit, clock, unit_of_work
-from core.errors import UserFacingError
+from core.errors import Conflict, Invalid, NotFound
 from core.extensions import db
 from core.locks import locked
 from orders import eligibility, states
@@ -29,12 +29,12 @@ def order_for(user, order_id: int, *, staff_view: bool = False) -> Order:
     """The order if ``user`` may see it: its owner, or staff on a staff page; otherwise 404."""
     order = db.session.get(Order, order_id)
     if order is None:
-        raise UserFacingError(_("Order not found."), 404)
+        raise NotFound(_("Order not found."))
     if order.user_id == user.id and not staff_view:
         return order
     if staff_view and is_staff(user):
         return order
-    raise UserFacingError(_("Order not found."), 404)
+    raise NotFound(_("Order not found."))
 
 
 def approve(order: Order, actor, sample=None) -> None:
@@ -58,7 +58,7 @@ def reject(order: Order, actor, reason: str) -> None:
     require_service_staff(actor)
     reason = (reason or "").strip()
     if len(reason) < 5:
-        raise UserFacingError(_("Give the consumer a reason (at least a few words)."))
+        raise Invalid(_("Give the consumer a reason (at least a few words)."))
     order.review_reason = reason[:4000]
     order.reviewed_by_id = actor.id
     states.apply(order, "reject", OrderState.REJECTED, actor, reason=order.review_reason)
@@ -72,7 +72,7 @@ def cancel(order: Order, user) -> None:
     if order.state is OrderState.AWAITING_PAYMENT and order.invoice is not None:
         invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == order.invoice.id))
         if invoice.status is not InvoiceStatus.OPEN:
-            raise UserFacingError(_("This invoice is no longer open."), 409)
+            raise Conflict(_("This invoice is no longer open."))
         close_invoice(invoice, InvoiceStatus.CANCELLED, user, reason="cancelled by consumer")
         unit_of_work.after_commit(withdraw_closed, invoice)
         db.session.commit()
@@ -85,9 +85,9 @@ def cancel(order: Order, user) -> None:
 def accept_agreement(order: Order, user, signed_copy=None) -> None:
     """The owner accepts the data-use agreement (SPPD) online, or uploads a signed copy."""
     if not order.needs_agreement:
-        raise UserFacingError(_("This order needs no data-use agreement."), 409)
+        raise Conflict(_("This order needs no data-use agreement."))
     if order.state not in {OrderState.AWAITING_PAYMENT, OrderState.AWAITING_AGREEMENT}:
-        raise UserFacingError(_("The agreement can be accepted once the order has been approved."), 409)
+        raise Conflict(_("The agreement can be accepted once the order has been approved."))
     if order.agreement_accepted_at is not None:
         return
     if signed_copy is not None and getattr(signed_copy, "filename", ""):
@@ -110,11 +110,11 @@ def take_task(task: FulfilmentTask, actor) -> None:
     item = engine.locked_work_item_for(ITEM_TYPE, task.id)
     task = db.session.scalars(locked(sa.select(FulfilmentTask).where(FulfilmentTask.id == task.id))).one()
     if task.state is not TaskState.OPEN:
-        raise UserFacingError(_("This task is already done."), 409)
+        raise Conflict(_("This task is already done."))
     if task.assignee_id == actor.id:
         return
     if task.assignee_id is not None or (item is not None and item.status is not WorkStatus.QUEUED):
-        raise UserFacingError(_("Another operator is preparing this order."), 409)
+        raise Conflict(_("Another operator is preparing this order."))
     if item is not None:
         engine.take(item, actor)  # the decision log records a take by the operator; QuotaReached is a 409
     task.assignee_id = actor.id
@@ -126,9 +126,9 @@ def finish_task(task: FulfilmentTask, actor, uploads: list) -> None:
     """The operator uploads the prepared files; the order is delivered."""
     require_service_staff(actor)
     if task.state is not TaskState.OPEN or task.order.state is not OrderState.IN_FULFILMENT:
-        raise UserFacingError(_("This task is already done."), 409)
+        raise Conflict(_("This task is already done."))
     files = [store_data_file(upload, "orders/deliveries") for upload in uploads if getattr(upload, "filename", "")]
     if not files:
-        raise UserFacingError(_("Upload at least one prepared file."))
+        raise Invalid(_("Upload at least one prepared file."))
     complete_task(task, actor, files)
     db.session.commit()

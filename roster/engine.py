@@ -32,7 +32,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from accounts.models import User
 from core import clock, unit_of_work
-from core.errors import UserFacingError
+from core.errors import Conflict
 from core.extensions import db
 from core.locks import locked
 from roster.duty import DutyTurn, on_duty
@@ -52,12 +52,12 @@ class Routable:
     label: str = ""
 
 
-class QuotaReached(UserFacingError):
+class QuotaReached(Conflict):
     """An operator at their quota (overall or for the item's kind) tried to take more work."""
 
     def __init__(self, load: int, quota: int):
         super().__init__(_("You have %(load)d open items and your quota is %(quota)d: finish one before taking "
-                            "another.", load=load, quota=quota), 409)
+                            "another.", load=load, quota=quota))
 
 
 def work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:

@@ -15,6 +15,7 @@ from flask_babel import gettext as _
 
 from accounts.models import Role, User, UserRole
 from core import audit
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from core.transactions import retry_on_conflict
 from roster import engine
@@ -22,16 +23,13 @@ from roster.kinds import known_kinds
 from roster.models import DutyException, DutyShift, ExceptionKind, Quota, WorkStatus
 
 
-class RosterError(Exception):
-    def __init__(self, message: str, status: int = 400):
-        super().__init__(message)
-        self.message = message
-        self.status = status
+class RosterError(Invalid):
+    """A roster change that breaks a roster rule."""
 
 
 def _require_supervisor(actor) -> None:
     if actor is None or not actor.has_role(Role.SUPERVISOR):
-        raise RosterError(_("Only supervisors manage the duty roster."), 403)
+        raise Forbidden(_("Only supervisors manage the duty roster."))
 
 
 def operators() -> list[User]:
@@ -81,7 +79,7 @@ def delete_shift(actor, shift_id: int) -> None:
     _require_supervisor(actor)
     shift = db.session.get(DutyShift, shift_id)
     if shift is None:
-        raise RosterError(_("That shift does not exist."), 404)
+        raise NotFound(_("That shift does not exist."))
     audit.record("roster.shift_removed", shift, actor, operator=shift.operator.email, shift=shift.label())
     db.session.delete(shift)
     db.session.commit()
@@ -127,7 +125,7 @@ def delete_exception(actor, exception_id: int) -> None:
     _require_supervisor(actor)
     exception = db.session.get(DutyException, exception_id)
     if exception is None:
-        raise RosterError(_("That entry does not exist."), 404)
+        raise NotFound(_("That entry does not exist."))
     audit.record(f"roster.{exception.kind.value}_removed", exception, actor, operator=exception.operator.email)
     db.session.delete(exception)
     db.session.commit()
@@ -160,12 +158,12 @@ def reassign(actor, work_item_id: int, operator_id: int):
     _require_supervisor(actor)
     item = engine.locked_work_item(work_item_id)  # its status and holder are read under the lock
     if item is None:
-        raise RosterError(_("That work item does not exist."), 404)
+        raise NotFound(_("That work item does not exist."))
     if item.status is WorkStatus.DONE:
-        raise RosterError(_("That work is finished; it cannot be reassigned."), 409)
+        raise Conflict(_("That work is finished; it cannot be reassigned."))
     operator = _operator(operator_id)
     if item.assignee_id == operator.id:
-        raise RosterError(_("The item is already assigned to %(name)s.", name=operator.full_name), 409)
+        raise Conflict(_("The item is already assigned to %(name)s.", name=operator.full_name))
     ensure_state(operator.id)
     decision = engine.reassign(item, operator.id, actor)
     audit.record("roster.reassigned", item, actor, to=operator.email, item=f"{item.item_type}:{item.item_id}")

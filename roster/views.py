@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from core import clock
+from core.errors import DomainError, flash_refusal
 from core.extensions import db
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -27,7 +28,7 @@ from roster.models import (
     WorkStatus,
 )
 from roster.reasons import WEEKDAY_NAMES, describe
-from roster.services import ExceptionData, RosterError
+from roster.services import ExceptionData
 
 bp = Blueprint("roster", __name__, template_folder="templates", url_prefix="/roster")
 
@@ -60,11 +61,8 @@ def _overview(status: int = 200, forms=None):
                            ExceptionKind=ExceptionKind), status
 
 
-def _failed(exc: RosterError, forms=None):
-    if exc.status == 404:
-        abort(404)
-    flash(exc.message, "error")
-    return _overview(exc.status, forms)
+def _failed(exc: DomainError, forms=None):
+    return _overview(flash_refusal(exc), forms)
 
 
 @bp.get("/")
@@ -83,7 +81,7 @@ def add_shift():
     try:
         services.add_shift(current_user, form.operator_id.data, form.weekday.data, form.starts.data,
                            form.ends.data, form.kinds.data)
-    except RosterError as exc:
+    except DomainError as exc:
         return _failed(exc, forms)
     flash(_("Shift added."), "success")
     return redirect(url_for("roster.overview"))
@@ -94,7 +92,7 @@ def add_shift():
 def delete_shift(shift_id: int):
     try:
         services.delete_shift(current_user, shift_id)
-    except RosterError as exc:
+    except DomainError as exc:
         return _failed(exc)
     flash(_("Shift removed."), "success")
     return redirect(url_for("roster.overview"))
@@ -112,7 +110,7 @@ def add_exception():
                          ends=form.ends.data, kinds=form.kinds.data, note=form.note.data or "")
     try:
         services.add_exception(current_user, data)
-    except RosterError as exc:
+    except DomainError as exc:
         return _failed(exc, forms)
     flash(_("Saved."), "success")
     return redirect(url_for("roster.overview"))
@@ -123,7 +121,7 @@ def add_exception():
 def delete_exception(exception_id: int):
     try:
         services.delete_exception(current_user, exception_id)
-    except RosterError as exc:
+    except DomainError as exc:
         return _failed(exc)
     flash(_("Removed."), "success")
     return redirect(url_for("roster.overview"))
@@ -138,7 +136,7 @@ def set_quota():
         return _overview(400, forms)
     try:
         services.set_quota(current_user, form.operator_id.data, form.kind.data or "", form.max_open.data)
-    except RosterError as exc:
+    except DomainError as exc:
         return _failed(exc, forms)
     flash(_("Quota saved."), "success")
     return redirect(url_for("roster.overview"))
@@ -167,10 +165,8 @@ def reassign(item_id: int):
         return redirect(url_for("roster.decisions"))
     try:
         services.reassign(current_user, item_id, form.operator_id.data)
-    except RosterError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
+    except DomainError as exc:
+        flash_refusal(exc)
         return redirect(url_for("roster.decisions"))
     flash(_("Reassigned."), "success")
     return redirect(url_for("roster.decisions"))

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
+from core.errors import Invalid
 from search_index import analysis
 
 MAX_LENGTH = 200
@@ -21,12 +22,11 @@ MIN_PREFIX = 2
 _PART = re.compile(r'-?"[^"]*"|\S+')
 
 
-class QueryError(ValueError):
+class QueryError(Invalid, ValueError):
     """A query the consumer has to change; ``message`` says how (translated on display)."""
 
     def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+        super().__init__(message, errors={"q": [message]})
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
 from core import registry
+from core.errors import Invalid
 from core.extensions import limiter
 from core.pagination import clamp_page
 from search_index import documents, service
@@ -39,10 +40,11 @@ FACET_VALUES_SHOWN = 12
 API_RATE = "120/minute"
 
 
-class BadSearch(ValueError):
-    def __init__(self, message):
-        super().__init__(str(message))
-        self.message = message
+class BadSearch(Invalid):
+    """A search parameter that cannot be used; ``field`` names it in the problem's ``errors``."""
+
+    def __init__(self, message, field: str):
+        super().__init__(message, errors={field: [message]})
 
 
 @dataclass(frozen=True)
@@ -60,9 +62,9 @@ def _int(args: MultiDict, name: str, low: int, high: int, message) -> int | None
     try:
         value = int(raw)
     except ValueError:
-        raise BadSearch(message) from None
+        raise BadSearch(message, name) from None
     if not low <= value <= high:
-        raise BadSearch(message)
+        raise BadSearch(message, name)
     return value
 
 
@@ -71,7 +73,7 @@ def _code(args: MultiDict, name: str, message) -> str | None:
     if not raw:
         return None
     if not _CODE.match(raw):
-        raise BadSearch(message)
+        raise BadSearch(message, name)
     return raw
 
 
@@ -84,16 +86,16 @@ def read_request(args: MultiDict, language: str, api_call: bool = False) -> Aske
     if year is not None:
         year_from = year_to = year
     if year_from is not None and year_to is not None and year_from > year_to:
-        raise BadSearch(_l("The first year must not come after the last year."))
+        raise BadSearch(_l("The first year must not come after the last year."), "year_from")
     kinds = tuple(dict.fromkeys(k.strip() for k in args.getlist("kind") if k.strip()))
     if any(not _CODE.match(kind) for kind in kinds):
-        raise BadSearch(_l("Unknown kind."))
+        raise BadSearch(_l("Unknown kind."), "kind")
     access = tuple(dict.fromkeys(a.strip() for a in args.getlist("access") if a.strip()))
     if any(a not in ACCESS for a in access):
-        raise BadSearch(_l("Access must be free, paid or restricted."))
+        raise BadSearch(_l("Access must be free, paid or restricted."), "access")
     sort = args.get("sort", "relevance").strip() or "relevance"
     if sort not in SORTS:
-        raise BadSearch(_l("Sort by relevance, newest or title."))
+        raise BadSearch(_l("Sort by relevance, newest or title."), "sort")
     max_price = _int(args, "max_price", 0, 10**12, _l("The highest price must be a whole number of rupiah."))
     page = _int(args, "page", 1, 10**9, _l("The page must be a positive number.")) or 1
     per_page = current_app.config["STATDESK_PAGE_SIZE"]
@@ -102,7 +104,7 @@ def read_request(args: MultiDict, language: str, api_call: bool = False) -> Aske
                         _l("per_page must be between 1 and %(most)d.", most=MAX_PER_PAGE)) or per_page
         language = args.get("lang", language)
         if language not in ("id", "en"):
-            raise BadSearch(_l("lang must be id or en."))
+            raise BadSearch(_l("lang must be id or en."), "lang")
     text = args.get("q", "")
     filters = Filters(kinds=kinds, subject=_code(args, "subject", _l("Unknown subject code.")),
                       region=_code(args, "region", _l("Unknown region code.")),
@@ -162,10 +164,8 @@ def _consult_url() -> str | None:
 @api.get("/search")
 @limiter.limit(API_RATE)
 def search_api():
-    try:
-        asked = read_request(request.args, _language(), api_call=True)
-    except (BadSearch, QueryError) as exc:
-        return jsonify(error=str(exc.message)), 400
+    # A ``BadSearch`` or ``QueryError`` becomes the 400 problem document, naming the parameter.
+    asked = read_request(request.args, _language(), api_call=True)
     language = asked.request.language
     result = service.backend().search(asked.request)
     base = current_app.config["STATDESK_BASE_URL"].rstrip("/")

@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import Field, Form
 
 from accounts.models import Segment, User
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.timefmt import local_zone
 from orders.models import Invoice, InvoiceStatus, Order, OrderLine, Payment, TransactionKind
 
@@ -90,11 +90,11 @@ def parse_filters(args) -> Filters:
     """Filters from a request's query arguments (400 for anything unknown)."""
     form = FilterForm(args)
     if not form.validate():
-        raise UserFacingError(next(iter(form.errors.values()))[0], 400)
+        raise Invalid(next(iter(form.errors.values()))[0])
     filters = Filters(start=form.start.data, end=form.end.data, status=form.status.data, kind=form.kind.data,
                       product=form.product.data or "", segment=form.segment.data, provider=form.provider.data or "")
     if filters.start and filters.end and filters.start > filters.end:
-        raise UserFacingError(_("The start date is after the end date."), 400)
+        raise Invalid(_("The start date is after the end date."))
     return filters
 
 

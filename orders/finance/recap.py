@@ -17,7 +17,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.extensions import db
 from orders.finance.models import RefundRequest, RefundStatus
 from orders.finance.queries import utc_bounds
@@ -55,7 +55,7 @@ def parse_month(raw: str, today: date) -> date:
         year, month = (int(part) for part in raw.split("-"))
         return date(year, month, 1)
     except ValueError:
-        raise UserFacingError(_("The month must be written YYYY-MM."), 400) from None
+        raise Invalid(_("The month must be written YYYY-MM.")) from None
 
 
 def monthly_recap(month: date) -> Recap:

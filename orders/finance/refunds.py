@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import audit, clock
-from core.errors import UserFacingError
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from orders import states
 from orders.finance.models import RefundRequest, RefundStatus
@@ -27,12 +27,12 @@ def request_refund(user, invoice_id: int, reason: str) -> RefundRequest:
     """Ask for the refund of a paid invoice, with a reason a second officer will read."""
     reason = (reason or "").strip()
     if len(reason) < MIN_REASON:
-        raise UserFacingError(_("Give the reason for the refund (at least %(n)d characters).", n=MIN_REASON))
+        raise Invalid(_("Give the reason for the refund (at least %(n)d characters).", n=MIN_REASON))
     invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == invoice_id))
     if invoice is None:
-        raise UserFacingError(_("Invoice not found."), 404)
+        raise NotFound(_("Invoice not found."))
     if invoice.status is not InvoiceStatus.PAID or invoice.payment is None:
-        raise UserFacingError(_("Only a paid invoice can be refunded."), 409)
+        raise Conflict(_("Only a paid invoice can be refunded."))
     refund = RefundRequest(invoice_id=invoice.id, amount=invoice.payment.amount, reason=reason[:4000],
                            status=RefundStatus.REQUESTED, requested_by_id=user.id, requested_at=clock.now())
     db.session.add(refund)
@@ -40,7 +40,7 @@ def request_refund(user, invoice_id: int, reason: str) -> RefundRequest:
         db.session.flush()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        raise UserFacingError(_("A refund of this invoice has already been asked for."), 409) from None
+        raise Conflict(_("A refund of this invoice has already been asked for.")) from None
     audit.record("finance.refund_request", invoice, user, number=invoice.number, amount=refund.amount, reason=reason)
     db.session.commit()
     return refund
@@ -52,13 +52,13 @@ def decide_refund(user, refund_id: int, approve: bool, note: str = "") -> Refund
                                 .with_for_update(of=RefundRequest.__table__)
                                 .execution_options(populate_existing=True)).first()
     if refund is None:
-        raise UserFacingError(_("Refund request not found."), 404)
+        raise NotFound(_("Refund request not found."))
     if refund.status is not RefundStatus.REQUESTED:
-        raise UserFacingError(_("This refund request has already been decided."), 409)
+        raise Conflict(_("This refund request has already been decided."))
     if refund.requested_by_id == user.id:
-        raise UserFacingError(_("A second finance officer must decide on a refund you asked for."), 403)
+        raise Forbidden(_("A second finance officer must decide on a refund you asked for."))
     if not approve and not (note or "").strip():
-        raise UserFacingError(_("Say why the refund is declined."))
+        raise Invalid(_("Say why the refund is declined."))
     refund.status = RefundStatus.APPROVED if approve else RefundStatus.DECLINED
     refund.decided_by_id, refund.decided_at, refund.decision_note = user.id, clock.now(), (note or "").strip()[:4000]
     if approve:
@@ -72,7 +72,7 @@ def decide_refund(user, refund_id: int, approve: bool, note: str = "") -> Refund
 def _refund_invoice(refund: RefundRequest, user) -> None:
     invoice = lock_invoice(sa.select(Invoice).where(Invoice.id == refund.invoice_id))
     if invoice.status is not InvoiceStatus.PAID:
-        raise UserFacingError(_("The invoice is no longer paid; nothing to refund."), 409)
+        raise Conflict(_("The invoice is no longer paid; nothing to refund."))
     states.INVOICES.apply(invoice, "refund", InvoiceStatus.REFUNDED, user, refund=refund.id)
     order = invoice.order
     if not order.state.is_final or order.state is OrderState.DELIVERED:

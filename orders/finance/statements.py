@@ -28,14 +28,14 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import audit, clock
-from core.errors import UserFacingError
+from core.errors import Conflict, Invalid, TooLarge, Unprocessable
 from core.extensions import db
 from core.input_guard import has_forbidden
 from core.timefmt import local_zone
 from orders.finance.models import BankStatement, LineOutcome, StatementLine
 from orders.invoicing import is_well_formed_billing_code
 from orders.models import Invoice, Payment
-from orders.payments.recording import PaymentProblem, record_payment, reject
+from orders.payments.recording import PaymentProblem, reason_of, record_payment, reject
 
 MAX_LINES = 50_000
 COLUMNS = ("date", "reference", "billing_code", "amount")
@@ -59,12 +59,12 @@ class ParsedStatement:
     bad: list[ParsedLine] = field(default_factory=list)
 
 
-class StatementRefused(UserFacingError):
+class StatementRefused(Unprocessable):
     """The file has bad lines (listed) and the uploader did not choose to skip them."""
 
     def __init__(self, bad: list[ParsedLine]):
         super().__init__(_("%(count)d line(s) of the statement are not valid; nothing was applied.",
-                           count=len(bad)), 422)
+                           count=len(bad)))
         self.bad = bad
 
 
@@ -73,25 +73,25 @@ def parse_statement(data: bytes) -> ParsedStatement:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UserFacingError(_("The statement must be a CSV file in UTF-8."), 400) from None
+        raise Invalid(_("The statement must be a CSV file in UTF-8.")) from None
     if has_forbidden(text):  # a NUL would end as a server error on PostgreSQL
-        raise UserFacingError(_("The statement contains control characters (such as a NUL byte); "
-                                "nothing was applied."), 400)
+        raise Invalid(_("The statement contains control characters (such as a NUL byte); "
+                                "nothing was applied."))
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         return _read(reader)
     except csv.Error:
-        raise UserFacingError(_("Line %(line)d of the statement cannot be read: a field is longer than %(max)d "
+        raise Invalid(_("Line %(line)d of the statement cannot be read: a field is longer than %(max)d "
                                 "characters or a quote is not closed.", line=max(reader.line_num, 1),
-                                max=csv.field_size_limit()), 400) from None
+                                max=csv.field_size_limit())) from None
 
 
 def _read(reader) -> ParsedStatement:
     header = [ALIASES.get(name.strip().lower(), name.strip().lower()) for name in next(reader, [])]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
-        raise UserFacingError(_("The statement's header row lacks the column(s): %(names)s. Expected: %(expected)s.",
-                                names=", ".join(missing), expected=",".join(COLUMNS)), 400)
+        raise Invalid(_("The statement's header row lacks the column(s): %(names)s. Expected: %(expected)s.",
+                                names=", ".join(missing), expected=",".join(COLUMNS)))
     where = {name: header.index(name) for name in COLUMNS}
     parsed, seen = ParsedStatement(), set()
     for row in reader:
@@ -99,11 +99,11 @@ def _read(reader) -> ParsedStatement:
         if not any(cell.strip() for cell in row):
             continue
         if line_no > MAX_LINES + 1:
-            raise UserFacingError(_("A statement may have at most %(max)d lines.", max=MAX_LINES), 413)
+            raise TooLarge(_("A statement may have at most %(max)d lines.", max=MAX_LINES))
         line = _parse_line(line_no, row, where, seen)
         (parsed.bad if line.problem else parsed.good).append(line)
     if not parsed.good and not parsed.bad:
-        raise UserFacingError(_("The statement has no lines."), 400)
+        raise Invalid(_("The statement has no lines."))
     return parsed
 
 
@@ -176,7 +176,7 @@ def import_statement(user, filename: str, data: bytes, skip_bad: bool = False) -
 def _refuse_known(digest: str) -> None:
     known = db.session.scalar(sa.select(BankStatement).where(BankStatement.sha256 == digest))
     if known is not None:
-        raise UserFacingError(_("This statement was already imported (statement #%(id)d).", id=known.id), 409)
+        raise Conflict(_("This statement was already imported (statement #%(id)d).", id=known.id))
 
 
 def _apply(line: ParsedLine, user) -> Outcome:
@@ -200,7 +200,7 @@ def _apply(line: ParsedLine, user) -> Outcome:
 
 def _explained(problem: PaymentProblem, invoice_id: int, line: ParsedLine) -> Outcome:
     """A refusal of ``record_payment`` read as a reconciliation outcome."""
-    if problem.reason == "already_paid":
+    if reason_of(problem) == "already_paid":
         payment = db.session.scalar(sa.select(Payment).where(Payment.invoice_id == invoice_id))
         if payment is not None and payment.amount == line.amount:
             return Outcome(LineOutcome.ALREADY_RECORDED, invoice_id,

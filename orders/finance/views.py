@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from core import clock, spreadsheets
-from core.errors import UserFacingError
+from core.errors import Invalid
 from core.extensions import db
 from core.pagination import window
 from core.permissions import roles_required
@@ -118,7 +118,7 @@ def summary_pdf():
     today = to_local(clock.now()).date()
     start, end = filters.start or today.replace(day=1), filters.end or today
     if start > end:
-        raise UserFacingError(_("The start date is after the end date."), 400)
+        raise Invalid(_("The start date is after the end date."))
     name = f"statdesk-finance-{start.isoformat()}-{end.isoformat()}.pdf"
     return Response(period_summary_pdf(start, end), mimetype="application/pdf",
                     headers={"Content-Disposition": f'attachment; filename="{name}"', **NO_STORE})
@@ -133,13 +133,13 @@ def statement_list():
         if not current_user.has_role("finance"):
             abort(403)
         if not form.validate_on_submit():
-            raise UserFacingError(_("Choose the statement file to upload."))
+            raise Invalid(_("Choose the statement file to upload."))
         upload = form.statement.data
         try:
             statement = statements.import_statement(current_user, upload.filename, upload.read(), form.skip_bad.data)
         except statements.StatementRefused as refused:
-            bad, status = refused.bad, refused.code
-            flash(refused.description, "error")
+            bad, status = refused.bad, refused.status
+            flash(str(refused.message), "error")
         else:
             flash(_("Statement imported."), "success")
             return redirect(url_for("finance.statement_detail", statement_id=statement.id))
@@ -172,7 +172,7 @@ def refund_request(invoice_id: int):
         flash(_("Refund requested; a second finance officer must approve it."), "success")
         return redirect(url_for("finance.refund_list"))
     if request.method == "POST":
-        raise UserFacingError(_("Give the reason for the refund (at least %(n)d characters).", n=refunds.MIN_REASON))
+        raise Invalid(_("Give the reason for the refund (at least %(n)d characters).", n=refunds.MIN_REASON))
     return render_template("orders/finance/refund_request.html", invoice=invoice, form=form)
 
 
@@ -191,7 +191,7 @@ def refund_decline(refund_id: int):
 def _decide(refund_id: int, approve: bool):
     form = DecisionForm()
     if not form.validate_on_submit():
-        raise UserFacingError(_("The form has expired. Reload the page and try again."))
+        raise Invalid(_("The form has expired. Reload the page and try again."))
     refunds.decide_refund(current_user, refund_id, approve, form.note.data or "")
     flash(_("Refund approved.") if approve else _("Refund declined."), "success")
     return redirect(url_for("finance.refund_list"))

@@ -26,11 +26,12 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import clock
+from core.errors import Invalid, NotFound, Unauthenticated
 from core.fields import BIGINT
 from core.input_guard import has_forbidden
 from orders.invoicing import is_well_formed_billing_code, new_billing_code
 from orders.models import Invoice
-from orders.payments.recording import PaymentProblem, record_payment, reject
+from orders.payments.recording import PaymentProblem, reason_of, record_payment, reject
 
 TIMESTAMP_HEADER = "X-Statdesk-Timestamp"
 SIGNATURE_HEADER = "X-Statdesk-Signature"
@@ -69,13 +70,13 @@ def _verify(body: bytes, timestamp: str | None, signature: str | None) -> None:
     config = current_app.config
     # isdigit() alone admits digits such as "²" that int() refuses; a header is ASCII when it is ours.
     if not timestamp or not signature or not (timestamp.isascii() and timestamp.isdigit()):
-        raise PaymentProblem("bad_signature", 401, _("The callback is not signed."))
+        raise Unauthenticated(_("The callback is not signed."), reason="bad_signature")
     expected = sign(body, int(timestamp), config["STATDESK_BANK_CALLBACK_SECRET"])
     # compare_digest refuses non-ASCII str, so both sides are compared as bytes.
     if not hmac.compare_digest(expected.encode(), signature.strip().lower().encode("utf-8", "replace")):
-        raise PaymentProblem("bad_signature", 401, _("The callback signature is not valid."))
+        raise Unauthenticated(_("The callback signature is not valid."), reason="bad_signature")
     if abs(clock.now().timestamp() - int(timestamp)) > config["STATDESK_BANK_CALLBACK_WINDOW_SECONDS"]:
-        raise PaymentProblem("stale_signature", 401, _("The callback signature is too old."))
+        raise Unauthenticated(_("The callback signature is too old."), reason="stale_signature")
 
 
 @dataclass(frozen=True)
@@ -94,16 +95,16 @@ def _parse(body: bytes) -> BankReport:
                             bank_reference=str(data["bank_reference"]).strip(), ntpn=str(data.get("ntpn", "")),
                             paid_at=datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None)
     except (ValueError, KeyError, TypeError) as exc:
-        raise PaymentProblem("malformed", 400, _("The callback body is not valid.")) from exc
+        raise Invalid(_("The callback body is not valid."), reason="malformed") from exc
     if report.paid_at is not None and report.paid_at.tzinfo is None:
-        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+        raise Invalid(_("The callback body is not valid."), reason="malformed")
     if isinstance(report.amount, bool) or not isinstance(report.amount, int) or not report.bank_reference:
-        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+        raise Invalid(_("The callback body is not valid."), reason="malformed")
     # The body may come without a JSON content type, so the request-level text check may not have seen it.
     texts = (report.billing_code, report.bank_reference, report.ntpn)
     if (not 0 < report.amount <= BIGINT[1] or len(report.bank_reference) > 255 or len(report.ntpn) > 32
             or any(has_forbidden(text) for text in texts)):
-        raise PaymentProblem("malformed", 400, _("The callback body is not valid."))
+        raise Invalid(_("The callback body is not valid."), reason="malformed")
     return report
 
 
@@ -115,7 +116,7 @@ def handle_bank_callback(body: bytes, timestamp: str | None, signature: str | No
         _verify(body, timestamp, signature)
         report = _parse(body)
         if not is_well_formed_billing_code(report.billing_code):
-            raise PaymentProblem("unknown_reference", 404, _("No invoice matches this payment."))
+            raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
         result = record_payment(
             invoice_query=sa.select(Invoice).where(Invoice.billing_code == report.billing_code),
             provider="local", reference=report.bank_reference, amount=report.amount, paid_at=report.paid_at,
@@ -124,8 +125,8 @@ def handle_bank_callback(body: bytes, timestamp: str | None, signature: str | No
         reject(problem, ("Invoice", report.billing_code) if report else None, provider="local",
                bank_reference=report.bank_reference if report else "",
                amount=report.amount if report else None)
-        return CallbackAnswer(problem.status, {"status": "refused", "reason": problem.reason,
-                                               "message": problem.message})
+        return CallbackAnswer(problem.status, {"status": "refused", "reason": reason_of(problem),
+                                               "message": str(problem.message)})
     return CallbackAnswer(200, {"status": "recorded" if result.created else "duplicate",
                                 "invoice": result.invoice_number})
 

@@ -17,20 +17,20 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from core import audit, clock
+from core.errors import Conflict, DomainError, Gone, Invalid, NotFound, Unprocessable
 from core.extensions import db
 from orders import states
 from orders.invoicing import lock_invoice
 from orders.models import Invoice, InvoiceStatus, Payment
 
+# A report of payment that must change nothing is refused with a ``DomainError`` whose ``reason``
+# extension is the machine-readable word the bank and Stripe answers carry (its class gives the status).
+PaymentProblem = DomainError
 
-class PaymentProblem(Exception):
-    """A report of payment that must change nothing; ``status`` is the HTTP answer (4xx)."""
 
-    def __init__(self, reason: str, status: int, message: str):
-        super().__init__(message)
-        self.reason = reason
-        self.status = status
-        self.message = message
+def reason_of(problem: DomainError) -> str:
+    """The refusal's machine-readable reason (``refused`` for a domain error raised without one)."""
+    return problem.extensions.get("reason", "refused")
 
 
 @dataclass(frozen=True)
@@ -45,23 +45,23 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
                    commit: bool = True) -> PaymentResult:
     """Record that ``amount`` rupiah paid the invoice that ``invoice_query`` selects.
 
-    Raises ``PaymentProblem`` (nothing changed; the caller rolls back and audits it)
+    Raises a ``DomainError`` with a ``reason`` (nothing changed; the caller rolls back and audits it)
     for an unknown invoice, a closed or expired one, a wrong amount, or an invoice
     already paid under another reference.  With ``commit=False`` the caller commits
     (a webhook does, to store its event id in the same transaction).
     """
     if not reference:
-        raise PaymentProblem("missing_reference", 400, _("The payment has no reference."))
+        raise Invalid(_("The payment has no reference."), reason="missing_reference")
     existing = _existing(provider, reference, amount, invoice_query)
     if existing is not None:
         return existing
     invoice = lock_invoice(invoice_query)
     if invoice is None:
-        raise PaymentProblem("unknown_reference", 404, _("No invoice matches this payment."))
+        raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
     if invoice.payment is not None:
         if invoice.payment.provider == provider and invoice.payment.reference == reference:
             return PaymentResult(invoice.payment.id, invoice.number, False)
-        raise PaymentProblem("already_paid", 409, _("This invoice has already been paid."))
+        raise Conflict(_("This invoice has already been paid."), reason="already_paid")
     _check_payable(invoice, amount, paid_at)
     payment = Payment(invoice=invoice, provider=provider, reference=reference[:255], amount=amount,
                       ntpn=(ntpn or "")[:32], source=source, paid_at=paid_at or clock.now(),
@@ -74,7 +74,7 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
         db.session.rollback()
         existing = _existing(provider, reference, amount, invoice_query)
         if existing is None:
-            raise PaymentProblem("conflict", 409, _("This payment conflicts with another one.")) from None
+            raise Conflict(_("This payment conflicts with another one."), reason="conflict") from None
         return existing
     # The transition's one audit entry ("invoice.pay") carries the payment's particulars.
     states.INVOICES.apply(invoice, "pay", InvoiceStatus.PAID, actor, amount=amount, provider=provider,
@@ -99,19 +99,19 @@ def _existing(provider: str, reference: str, amount: int, invoice_query: sa.Sele
         return None
     same_invoice = db.session.scalar(invoice_query.where(Invoice.id == row.invoice_id).with_only_columns(Invoice.id))
     if row.amount != amount or same_invoice is None:
-        raise PaymentProblem("reference_conflict", 409, _("This payment conflicts with another one."))
+        raise Conflict(_("This payment conflicts with another one."), reason="reference_conflict")
     return PaymentResult(row.id, row.number, False)
 
 
 def _check_payable(invoice: Invoice, amount: int, paid_at: datetime | None) -> None:
     """Open, not expired when the money was paid (the bank's time, never later than now), exact amount."""
     if invoice.status is InvoiceStatus.CANCELLED:
-        raise PaymentProblem("invoice_cancelled", 409, _("This invoice has been cancelled."))
+        raise Conflict(_("This invoice has been cancelled."), reason="invoice_cancelled")
     moment = min(paid_at, clock.now()) if paid_at else clock.now()
     if invoice.status is InvoiceStatus.EXPIRED or invoice.expires_at <= moment:
-        raise PaymentProblem("expired", 410, _("This billing code has expired."))
+        raise Gone(_("This billing code has expired."), reason="expired")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount != invoice.amount:
-        raise PaymentProblem("wrong_amount", 422, _("The amount paid differs from the invoice amount."))
+        raise Unprocessable(_("The amount paid differs from the invoice amount."), reason="wrong_amount")
 
 
 def _clear_order(invoice: Invoice, actor) -> None:
@@ -123,8 +123,8 @@ def _clear_order(invoice: Invoice, actor) -> None:
     move_cleared_order(order, "pay", actor, invoice=invoice.number)
 
 
-def reject(problem: PaymentProblem, target=None, **details) -> None:
+def reject(problem: DomainError, target=None, **details) -> None:
     """Undo everything of the refused report, then keep an audit entry of the refusal."""
     db.session.rollback()
-    audit.record("payment.reject", target, None, reason=problem.reason, status=problem.status, **details)
+    audit.record("payment.reject", target, None, reason=reason_of(problem), status=problem.status, **details)
     db.session.commit()

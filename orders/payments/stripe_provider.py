@@ -22,10 +22,11 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import audit, clock
+from core.errors import Invalid, NotFound
 from core.extensions import db
 from orders.invoicing import close_invoice, lock_invoice
 from orders.models import Invoice, InvoiceStatus, ProviderEvent, StripeCustomer
-from orders.payments.recording import PaymentProblem, record_payment, reject
+from orders.payments.recording import PaymentProblem, reason_of, record_payment, reject
 
 SEN_PER_RUPIAH = 100
 TOLERANCE_SECONDS = stripe.Webhook.DEFAULT_TOLERANCE
@@ -99,6 +100,10 @@ class WebhookAnswer:
     body: dict
 
 
+def _refused(problem: PaymentProblem) -> dict:
+    return {"status": "refused", "reason": reason_of(problem), "message": str(problem.message)}
+
+
 def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswer:
     """Verify, apply the event's effect and store its id in one transaction, and answer."""
     secret = current_app.config["STATDESK_STRIPE_WEBHOOK_SECRET"]
@@ -106,13 +111,13 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
         # Stripe's own check looks only into the past and at the system time: ours looks both ways.
         event = stripe.Webhook.construct_event(payload, signature_header, secret, tolerance=None)
     except (ValueError, stripe.SignatureVerificationError):
-        problem = PaymentProblem("bad_signature", 400, _("The webhook signature is not valid."))
+        problem = Invalid(_("The webhook signature is not valid."), reason="bad_signature")
         reject(problem, None, provider="stripe")
-        return WebhookAnswer(400, {"status": "refused", "reason": problem.reason})
+        return WebhookAnswer(400, _refused(problem))
     if abs(clock.now().timestamp() - _signed_at(signature_header)) > TOLERANCE_SECONDS:
-        problem = PaymentProblem("stale_signature", 400, _("The webhook signature is too old or from the future."))
+        problem = Invalid(_("The webhook signature is too old or from the future."), reason="stale_signature")
         reject(problem, None, provider="stripe")
-        return WebhookAnswer(400, {"status": "refused", "reason": problem.reason})
+        return WebhookAnswer(400, _refused(problem))
     if event.type not in HANDLED_EVENTS:
         return WebhookAnswer(200, {"status": "ignored"})
     remote = event.data.object.to_dict()  # a plain dict: nested metadata and all
@@ -128,7 +133,7 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
     except PaymentProblem as problem:
         reject(problem, ("Invoice", remote.get("id", "")), provider="stripe", event=event.id,
                event_type=event.type)
-        return WebhookAnswer(problem.status, {"status": "refused", "reason": problem.reason})
+        return WebhookAnswer(problem.status, _refused(problem))
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # the same event id committed by a concurrent delivery
@@ -160,7 +165,7 @@ def _apply(event_type: str, remote) -> str:
         return "recorded" if result.created else "duplicate"
     invoice = lock_invoice(_invoice_query(remote))
     if invoice is None:
-        raise PaymentProblem("unknown_reference", 404, _("No invoice matches this payment."))
+        raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
     if invoice.status is not InvoiceStatus.OPEN:
         return "unchanged"
     if status in {"void", "uncollectible"}:

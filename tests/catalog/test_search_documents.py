@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from catalog import search, services
+from core.errors import DomainError
 from core.extensions import db
 
 
@@ -64,6 +65,6 @@ def test_a_failed_edit_reaches_no_index(app, items, users, indexer, frozen_now):
         admin = db.session.merge(users.get(email))
         try:
             services.publish_version(admin, item_id, "")
-        except services.CatalogError:
+        except DomainError:
             db.session.rollback()
     assert indexer.applied == []

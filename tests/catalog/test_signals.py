@@ -2,6 +2,7 @@
 
 from catalog import services, signals
 from catalog.models import Item
+from core.errors import DomainError
 from core.extensions import db
 
 
@@ -30,7 +31,7 @@ def test_release_now_is_announced_and_a_refused_change_is_not(app, items, users,
         services.release_now(admin, draft)
         try:
             services.release_now(admin, draft)  # already released: refused
-        except services.CatalogError:
+        except DomainError:
             db.session.rollback()
         assert db.session.get(Item, draft).is_public()
     assert heard == [{"item_id": draft}]

@@ -6,6 +6,7 @@ import pytest
 from werkzeug.datastructures import FileStorage
 
 from consultation.attachments import AttachmentError, check_files
+from core.errors import TooLarge, UnsupportedType
 from core.uploads import sniff
 
 XLSX_HEAD = b"PK\x03\x04" + b"\x00" * 26 + b"[Content_Types].xml" + b"xl/workbook.xml"
@@ -33,7 +34,7 @@ def _upload(data: bytes, name: str) -> FileStorage:
 def test_a_file_over_the_size_limit_is_refused(app):
     with app.test_request_context():
         app.config["STATDESK_MAX_UPLOAD_MB"] = 1
-        with pytest.raises(AttachmentError) as error:
+        with pytest.raises(TooLarge) as error:
             check_files([_upload(b"%PDF-" + b"0" * (1024 * 1024), "big.pdf")])
     assert error.value.status == 413
 
@@ -50,7 +51,7 @@ def test_names_are_made_safe_and_get_the_sniffed_extension(app):
 
 
 def test_a_program_renamed_to_pdf_is_refused_and_nothing_is_stored(app):
-    with app.test_request_context(), pytest.raises(AttachmentError) as error:
+    with app.test_request_context(), pytest.raises(UnsupportedType) as error:
         check_files([_upload(b"MZ\x90\x00" + b"\x00" * 64, "laporan.pdf")])
     assert error.value.status == 415
     assert "PDF" in error.value.message

@@ -24,8 +24,8 @@ def test_too_large_body_is_413(app, client):
 def test_api_errors_are_json(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
-    assert response.is_json
-    assert response.json["error"]["code"] == 404
+    assert response.mimetype == "application/problem+json"
+    assert response.json["status"] == 404 and response.json["instance"] == "/api/v1/no-such-thing"
 
 
 def test_csrf_failure_is_a_clear_400(app, client):

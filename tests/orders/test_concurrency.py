@@ -85,7 +85,7 @@ def test_two_simultaneous_expiry_sweeps_expire_each_invoice_once(app, shop):
 
 def test_simultaneous_zero_rupiah_requests_of_one_institution_claim_the_product_once(app, shop):
     from accounts.models import Segment
-    from core.errors import UserFacingError
+    from core.errors import DomainError
     from orders.models import Order, TransactionKind
     from tests.orders.conftest import upload
     from tests.support.orders_catalog import PUBLICATION_PAID
@@ -96,7 +96,7 @@ def test_simultaneous_zero_rupiah_requests_of_one_institution_claim_the_product_
         try:
             return shop.order(members[i], (PUBLICATION_PAID, 1, {}), non_commercial=True, purpose="Renstra",
                               letter=upload())
-        except UserFacingError:
+        except DomainError:
             return "refused"
 
     run_together(request_free, count=10)

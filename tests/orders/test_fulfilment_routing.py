@@ -87,9 +87,9 @@ def test_an_operator_takes_a_queued_task_but_not_a_colleagues(app, shop, users, 
         order_id = _to_preparation(app, shop, users, client, login)
     assert _routing(app, order_id)[0] == busy
     other = users.make("operator")
-    from core.errors import UserFacingError
+    from core.errors import DomainError
 
-    with app.app_context(), as_user(other) as staff, pytest.raises(UserFacingError):
+    with app.app_context(), as_user(other) as staff, pytest.raises(DomainError):
         task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order_id))
         workflow.take_task(task, staff)
 

@@ -6,7 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from accounts.models import User
-from core.errors import UserFacingError
+from core.errors import DomainError
 from core.extensions import db
 from orders import workflow
 from orders.models import FulfilmentTask, OrderState
@@ -26,13 +26,13 @@ def _staff(app, operator, order_id, action, *args):
 
 def test_microdata_needs_a_data_use_abstract(shop):
     email = shop.consumer()
-    with pytest.raises(UserFacingError, match="abstraksi"):
+    with pytest.raises(DomainError, match="abstraksi"):
         shop.order(email, (MICRODATA, 1, {"variables": ["r101"]}))
 
 
 def test_variables_must_belong_to_the_dataset(shop):
     email = shop.consumer()
-    with pytest.raises(UserFacingError):
+    with pytest.raises(DomainError):
         shop.order(email, (MICRODATA, 1, {"variables": ["salary"]}), abstract=upload())
 
 
@@ -93,5 +93,5 @@ def test_agreement_signed_before_payment_lets_payment_go_straight_to_preparation
 def test_consumers_cannot_review_their_own_orders(app, shop):
     email = shop.consumer()
     [order_id] = shop.order(email, (MICRODATA, 1, {"variables": ["r101"]}), abstract=upload())
-    with app.app_context(), as_user(email) as consumer, pytest.raises(UserFacingError):
+    with app.app_context(), as_user(email) as consumer, pytest.raises(DomainError):
         workflow.approve(workflow.order_for(consumer, order_id), consumer)
