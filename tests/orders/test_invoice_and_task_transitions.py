@@ -68,7 +68,7 @@ def test_every_forbidden_transition_is_refused_and_changes_nothing(app, name):
             obj = _in_state(model, machine, source)
             with pytest.raises(core.states.TransitionError) as refused:
                 machine.apply(obj, event, target)
-            assert refused.value.code == 409 and refused.value.description, (event, source, target)
+            assert refused.value.status == 409 and refused.value.message, (event, source, target)
             assert getattr(obj, machine.field) is source, (event, source, target)
         assert _new_audit_entries() == []
 
