@@ -49,7 +49,7 @@ class DomainError(Exception):
     """A rule refused what a person asked for; ``message`` says why, in words they can act on.
 
     ``status`` is fixed per class (a service picks the class, not a number). ``errors`` maps a form
-    field's name to its messages; ``extensions`` are extra members of the problem document (for a
+    field's name to its messages; ``members`` are the extension members of the problem document (for a
     machine reading the answer, such as a payment callback's ``reason``).
     """
 
@@ -59,7 +59,7 @@ class DomainError(Exception):
         super().__init__(str(message) if message is not None else "")
         self.message = message if message is not None else _texts(self.status)[1]
         self.errors = {field: _as_list(texts) for field, texts in (errors or {}).items()}
-        self.extensions = extensions
+        self.members = extensions
 
     def __str__(self) -> str:
         return str(self.message)
@@ -174,7 +174,7 @@ def error_response(status: int, detail=None, errors: dict | None = None, headers
 
 def handle_domain_error(exc: DomainError):
     headers = {"Retry-After": str(exc.retry_after)} if getattr(exc, "retry_after", None) else None
-    return error_response(exc.status, exc.message, exc.errors, headers, **exc.extensions)
+    return error_response(exc.status, exc.message, exc.errors, headers, **exc.members)
 
 
 def _retry_after(exc: HTTPException) -> str | None:

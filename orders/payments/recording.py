@@ -30,7 +30,7 @@ PaymentProblem = DomainError
 
 def reason_of(problem: DomainError) -> str:
     """The refusal's machine-readable reason (``refused`` for a domain error raised without one)."""
-    return problem.extensions.get("reason", "refused")
+    return problem.members.get("reason", "refused")
 
 
 @dataclass(frozen=True)
