@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from core import errors
+from tests.support.source import is_view_module
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("accounts", "catalog", "consultation", "helpdesk", "orders", "roster", "search_index")
-ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
 PLUMBING = {"status", "code"}
 
 
@@ -25,15 +25,6 @@ def _modules():
         for path in sorted((ROOT / package).rglob("*.py")):
             yield path.relative_to(ROOT).as_posix(), ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
 
-
-def _is_view_module(tree) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATORS:
-                    return True
-    return False
 
 
 def _calls_abort(tree) -> list[int]:
@@ -64,7 +55,7 @@ def _plumbing(node: ast.ClassDef) -> set[str]:
 
 
 def test_services_never_abort():
-    found = [f"{path}:{line}" for path, tree in _modules() if not _is_view_module(tree) for line in _calls_abort(tree)]
+    found = [f"{path}:{line}" for path, tree in _modules() if not is_view_module(tree) for line in _calls_abort(tree)]
     assert found == [], "raise core.errors.NotFound (or another family member) from a service"
 
 
@@ -85,7 +76,7 @@ def test_the_checks_see_what_they_look_for():
     assert _is_exception_class(old.body[0]) and _plumbing(old.body[0]) == {"status"}
     assert _calls_abort(ast.parse("from flask import abort\nabort(404)\n")) == [2]
     views = dict(_modules())
-    assert _is_view_module(views["orders/views.py"]) and not _is_view_module(views["catalog/services.py"])
+    assert is_view_module(views["orders/views.py"]) and not is_view_module(views["catalog/services.py"])
 
 
 @pytest.mark.parametrize("family", [errors.Invalid, errors.Unprocessable, errors.TooLarge, errors.UnsupportedType,

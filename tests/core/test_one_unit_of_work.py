@@ -10,9 +10,10 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+from tests.support.source import is_view_module
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGES = ("accounts", "catalog", "consultation", "helpdesk", "orders", "roster", "search_index")
-ROUTE_DECORATORS = {"route", "get", "post", "put", "patch", "delete"}
 
 
 def _modules():
@@ -26,15 +27,6 @@ def _calls(tree, names):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in names:
             yield node
 
-
-def _is_view_module(tree) -> bool:
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
-            for decorator in node.decorator_list:
-                target = decorator.func if isinstance(decorator, ast.Call) else decorator
-                if isinstance(target, ast.Attribute) and target.attr in ROUTE_DECORATORS:
-                    return True
-    return False
 
 
 def _imported_names(tree) -> set[str]:
@@ -73,7 +65,7 @@ def test_no_view_module_rolls_back():
     views = []
     found = []
     for path, tree in _modules():
-        if not _is_view_module(tree):
+        if not is_view_module(tree):
             continue
         views.append(path)
         found += [f"{path.relative_to(ROOT)}:{call.lineno}" for call in _calls(tree, {"rollback"})]
