@@ -13,8 +13,8 @@ from catalog import services
 from catalog.forms import FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
 from catalog.models import Item, ItemKind, TariffKind
 from catalog.permissions import EDITOR_ROLES, editable_clause, edits_all
-from core.errors import DomainError, Invalid, Unprocessable, form_failed
-from core.forms import ActionForm
+from core.errors import DomainError, Unprocessable, form_failed
+from core.forms import ActionForm, submitted
 from core.pagination import paginate
 from core.permissions import roles_required
 from core.timefmt import local_zone
@@ -156,8 +156,7 @@ def _done(item_id: int, message: str):
 def upload(item_id: int):
     services.get_editable(_user(), item_id)
     form = FileForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(form)
     services.attach_file(_user(), item_id, request.files.get("file"))
     return _done(item_id, _("The file has been stored."))
 
@@ -191,7 +190,7 @@ def schedule(item_id: int):
 @manage.post("/<int:item_id>/release")
 @roles_required(*EDITOR_ROLES)
 def release(item_id: int):
-    ActionForm().validate_on_submit() or _expired()
+    submitted(ActionForm())
     services.release_now(_user(), item_id)
     return _done(item_id, _("The item has been released."))
 
@@ -214,5 +213,3 @@ def withdraw(item_id: int):
     return _done(item_id, _("The item has been withdrawn."))
 
 
-def _expired():
-    raise Invalid(_("The form has expired. Reload the page and try again."))

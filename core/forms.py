@@ -4,13 +4,28 @@ from __future__ import annotations
 
 import enum
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 
+from core.errors import Invalid
+
+FORM_EXPIRED = _l("The form has expired. Reload the page and try again.")
+
 
 class ActionForm(FlaskForm):
     """A button that changes state: only the CSRF token travels."""
+
+
+def submitted(form: FlaskForm) -> FlaskForm:
+    """``form``, validated from this POST; ``Invalid`` when its token expired or it came from elsewhere.
+
+    For forms whose only failure a person can cause is a stale page (buttons, fixed choices).
+    """
+    if not form.validate_on_submit():
+        raise Invalid(FORM_EXPIRED)
+    return form
 
 
 def _strip(value):

@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from core.errors import Invalid
 from core.extensions import db
-from core.forms import ActionForm
+from core.forms import ActionForm, submitted
 from core.pagination import paginate
 from core.permissions import login_required, roles_required
 from core.storage import get_storage
@@ -73,8 +73,7 @@ def _back(order_id: int, message: str):
 def desk_approve(order_id: int):
     order = _staff_order(order_id)
     form = ApproveForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(form)
     workflow.approve(order, _user(), form.sample.data)
     return _back(order.id, _("Order %(number)s approved.", number=order.number))
 
@@ -113,8 +112,7 @@ def _task(task_id: int) -> FulfilmentTask:
 @roles_required(*SERVICE_ROLES)
 def desk_take(task_id: int):
     task = _task(task_id)
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(ActionForm())
     workflow.take_task(task, _user())
     return _back(task.order_id, _("You are preparing this order."))
 
@@ -124,8 +122,7 @@ def desk_take(task_id: int):
 def desk_finish(task_id: int):
     task = _task(task_id)
     form = FinishTaskForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(form)
     workflow.finish_task(task, _user(), form.files.data or [])
     return _back(task.order_id, _("Delivered: the consumer can download the files now."))
 

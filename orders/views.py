@@ -18,7 +18,7 @@ from flask_login import current_user
 
 from core.errors import DomainError, Gone, Invalid, NotFound
 from core.extensions import db
-from core.forms import ActionForm
+from core.forms import ActionForm, submitted
 from core.pagination import paginate
 from core.permissions import login_required
 from core.storage import get_storage
@@ -67,8 +67,7 @@ def cart_add():
 @bp.post("/cart/<int:line_id>/remove")
 @login_required
 def cart_remove(line_id: int):
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(ActionForm())
     services.remove_from_cart(_user(), line_id)
     return _done(_("Removed from your cart."))
 
@@ -131,8 +130,7 @@ def order_status(order_id: int):
 @login_required
 def order_cancel(order_id: int):
     order = _own(order_id)
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(ActionForm())
     workflow.cancel(order, _user())
     return _done(_("Order %(number)s cancelled.", number=order.number), "orders.order_detail", order_id=order.id)
 
@@ -141,8 +139,7 @@ def order_cancel(order_id: int):
 @login_required
 def order_again(order_id: int):
     order = _own(order_id)
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(ActionForm())
     added, left_out = services.order_again(_user(), order)
     if left_out:
         flash(_("No longer available as ordered, so not added: %(titles)s", titles="; ".join(left_out)), "warning")
@@ -157,8 +154,7 @@ def order_again(order_id: int):
 def invoice_publish(order_id: int):
     """Try again to make an invoice payable online when the provider could not be reached."""
     order = _own(order_id)
-    if not ActionForm().validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(ActionForm())
     services.publish_invoices([order])
     return redirect(url_for("orders.order_detail", order_id=order.id))
 
@@ -168,8 +164,7 @@ def invoice_publish(order_id: int):
 def agreement_accept(order_id: int):
     order = _own(order_id)
     form = AgreementForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(form)
     workflow.accept_agreement(order, _user(), form.signed_copy.data)
     return _done(_("Thank you: the data-use agreement is recorded."), "orders.order_detail", order_id=order.id)
 

@@ -14,6 +14,7 @@ from flask_login import current_user
 from core import clock, spreadsheets
 from core.errors import Invalid
 from core.extensions import db
+from core.forms import submitted
 from core.pagination import window
 from core.permissions import roles_required
 from core.timefmt import to_local
@@ -190,8 +191,7 @@ def refund_decline(refund_id: int):
 
 def _decide(refund_id: int, approve: bool):
     form = DecisionForm()
-    if not form.validate_on_submit():
-        raise Invalid(_("The form has expired. Reload the page and try again."))
+    submitted(form)
     refunds.decide_refund(current_user, refund_id, approve, form.note.data or "")
     flash(_("Refund approved.") if approve else _("Refund declined."), "success")
     return redirect(url_for("finance.refund_list"))
