@@ -137,34 +137,34 @@ class _PricedLine:
     price: int
 
 
-def checkout(user, request: CheckoutRequest) -> list[Order]:
+def checkout(user, submission: CheckoutRequest) -> list[Order]:
     """Create one order per transaction kind from the cart; kinds are decided by ``eligibility``.
 
     One cart submission places its orders once: the cart's lines are locked and
     consumed, so a simultaneous checkout of the same cart waits and then finds it
-    empty; one repeating ``request.token`` gets the orders that token placed.
+    empty; one repeating ``submission.token`` gets the orders that token placed.
     """
     lines = _locked_cart(user)
-    if request.token:
+    if submission.token:
         placed = db.session.scalars(sa.select(Order).where(Order.user_id == user.id,
-                                                           Order.checkout_token == request.token)
+                                                           Order.checkout_token == submission.token)
                                     .order_by(Order.id)).all()
         if placed:
             return placed
     priced = _price_cart(user, lines)
     segment = user.segment.value if user.segment else "public"
     institution = user.profile.institution if user.profile else ""
-    eligible = eligibility.zero_rupiah_possible(segment, institution, request.non_commercial)
+    eligible = eligibility.zero_rupiah_possible(segment, institution, submission.non_commercial)
     claimed = eligibility.already_claimed([p.item.id for p in priced], institution) if eligible else set()
     groups: dict[TransactionKind, list[_PricedLine]] = defaultdict(list)
     for line in priced:
         kind = eligibility.decide_kind(line.price, segment, eligible and line.item.id not in claimed)
         groups[kind].append(line)
-    _check_documents(groups, request)
-    abstract_key = _store(request.abstract, "orders/abstracts") if _needs_abstract(groups) else None
-    letter_key = _store(request.letter, "orders/letters") if TransactionKind.ZERO_RUPIAH in groups else None
+    _check_documents(groups, submission)
+    abstract_key = _store(submission.abstract, "orders/abstracts") if _needs_abstract(groups) else None
+    letter_key = _store(submission.letter, "orders/letters") if TransactionKind.ZERO_RUPIAH in groups else None
     try:
-        orders = [_create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key)
+        orders = [_create_order(user, kind, lines, segment, institution, submission, abstract_key, letter_key)
                   for kind, lines in groups.items()]
         # Only the lines ordered: one added meanwhile stays in the cart.
         db.session.execute(sa.delete(CartLine).where(CartLine.id.in_([p.cart.id for p in priced])))
@@ -202,13 +202,13 @@ def _needs_abstract(groups) -> bool:
     return any(p.item.kind == "microdata" for lines in groups.values() for p in lines)
 
 
-def _check_documents(groups, request: CheckoutRequest) -> None:
-    if _needs_abstract(groups) and not _has_file(request.abstract):
+def _check_documents(groups, submission: CheckoutRequest) -> None:
+    if _needs_abstract(groups) and not _has_file(submission.abstract):
         raise Invalid(_("Microdata orders need a data-use abstract: attach it to continue."))
-    if TransactionKind.ZERO_RUPIAH in groups and not _has_file(request.letter):
+    if TransactionKind.ZERO_RUPIAH in groups and not _has_file(submission.letter):
         raise Invalid(_("Zero-rupiah requests need your institution's request letter: attach it "
                                 "to continue, or declare commercial use to pay the tariff."))
-    if TransactionKind.ZERO_RUPIAH in groups and not request.purpose.strip():
+    if TransactionKind.ZERO_RUPIAH in groups and not submission.purpose.strip():
         raise Invalid(_("Describe the non-commercial purpose of your request."))
 
 
@@ -248,16 +248,16 @@ def _store(upload, prefix: str) -> str:
     return store_document(upload, prefix)[0].key
 
 
-def _create_order(user, kind, lines, segment, institution, request, abstract_key, letter_key) -> Order:
+def _create_order(user, kind, lines, segment, institution, submission, abstract_key, letter_key) -> Order:
     has_microdata = any(p.item.kind == "microdata" for p in lines)
     charged = kind is TransactionKind.PAID
     order = Order(user_id=user.id, kind=kind, state=OrderState.PENDING_REVIEW, segment=segment,
-                  institution=institution, purpose=request.purpose.strip()[:4000],
+                  institution=institution, purpose=submission.purpose.strip()[:4000],
                   total=sum(p.price for p in lines) if charged else 0,
                   needs_review=has_microdata or kind is TransactionKind.ZERO_RUPIAH,
                   needs_agreement=has_microdata, abstract_key=abstract_key if has_microdata else None,
                   letter_key=letter_key if kind is TransactionKind.ZERO_RUPIAH else None,
-                  checkout_token=request.token or None, created_at=clock.now())
+                  checkout_token=submission.token or None, created_at=clock.now())
     order.user = user
     order.lines = [_order_line(p) for p in lines]
     db.session.add(order)
