@@ -13,8 +13,9 @@ from flask_babel import gettext as _
 from accounts.models import ConsumerProfile, Role, Segment, User, UserRole, new_session_token
 from accounts.passwords import hash_password, password_problems
 from accounts.services import RESET, AccountError, find_by_email, normalise_email, reset_state
+from accounts.signals import account_deactivated
 from accounts.tokens import make_token
-from core import audit, clock
+from core import audit, clock, unit_of_work
 from core.errors import Conflict
 from core.extensions import db
 from core.outbox import queue_email
@@ -75,6 +76,7 @@ def update_user(actor: User, user: User, full_name: str, roles: set[Role], unit:
     _set_roles(user, roles)
     if user.active and not active:
         user.session_token = new_session_token()
+        unit_of_work.send_after_commit(account_deactivated, user_id=user.id)
     user.active = active
     db.session.flush()
     audit.record("account.updated", user, actor=actor, before=before,

@@ -95,7 +95,7 @@ def detail(number: str):
     reassign_form = None
     if is_supervisor(user) and ticket.status in OPEN:
         reassign_form = ReassignForm()
-        reassign_form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in roster_services.operators()]
+        reassign_form.operator_id.choices = _reassign_choices(ticket)
     return render_template(
         "consultation/detail.html", ticket=ticket, reply_form=ReplyForm(), note_form=NoteForm(),
         rating_form=RatingForm(), reassign_form=reassign_form, open_statuses=OPEN, Status=Status,
@@ -167,20 +167,27 @@ def rate(number: str):
     return result
 
 
+def _reassign_choices(ticket: Ticket) -> list[SelectChoice]:
+    """Operators who can take the ticket (they serve its kind and are not away), with their load."""
+    item = services.work_item(ticket)
+    return [SelectChoice(c.operator.id, c.label())
+            for c in roster_services.reassign_candidates(item.kind if item else None, exclude=ticket.assignee_id)]
+
+
 @bp.post("/<number>/reassign")
 @roles_required("supervisor")
 def reassign(number: str):
     ticket = _ticket_or_404(number)
     form = ReassignForm()
-    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in roster_services.operators()]
+    form.operator_id.choices = _reassign_choices(ticket)
     item = services.work_item(ticket)
     if not form.validate_on_submit() or item is None:
         flash(_("Choose an operator."), "error")
         return redirect(url_for("consultation.detail", number=number)), 303
     try:
         roster_services.reassign(current_user, item.id, form.operator_id.data)
-    except roster_services.RosterError as exc:
-        flash(exc.message, "error")
+    except DomainError as exc:
+        flash_refusal(exc)
         return redirect(url_for("consultation.detail", number=number)), 303
     flash(_("Reassigned."), "success")
     return redirect(url_for("consultation.detail", number=number))

@@ -1,22 +1,30 @@
-"""The working calendar: office hours in the office time zone, minus public holidays.
+"""The working calendar: office hours in the office time zone, minus public holidays and office closures.
 
 Working-time clocks (SLA deadlines) run only while the office is open: they stop
-at night, at weekends and on Indonesian public holidays (the ``holidays`` package).
+at night, at weekends, on Indonesian public holidays (the ``holidays`` package) and
+on the office closures a supervisor adds (``OfficeClosure``: cuti bersama, which the
+package does not know, or a local event).  Closures are read from the database and
+kept for ``CLOSURES_TTL`` seconds per process; the process that changes them forgets
+its copy at once, the others within that time.
 """
 
 from __future__ import annotations
 
 import re
+import time as monotonic_time
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
+import sqlalchemy as sa
 
 from core import registry
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*$")
 MAX_DAYS = 3660  # no clock runs longer than ten years
+CLOSURES_TTL = 60.0
 
 
 def parse_office_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:
@@ -37,18 +45,35 @@ def parse_office_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:
 
 
 class WorkingCalendar:
-    """Office hours on working days in ``zone``; public holidays of ``country`` are closed."""
+    """Office hours on working days in ``zone``; public holidays of ``country`` and ``closures`` are closed.
 
-    def __init__(self, zone: str, office_hours: str, country: str = "ID"):
+    ``closures`` returns the office's own closed days (day → name); it is asked at
+    most once per ``CLOSURES_TTL`` seconds, or again after ``forget_closures``.
+    """
+
+    def __init__(self, zone: str, office_hours: str, country: str = "ID",
+                 closures: Callable[[], Mapping[date, str]] | None = None):
         self.zone = ZoneInfo(zone)
         self.hours = parse_office_hours(office_hours)
         self._holidays = holidays.country_holidays(country)
+        self._read_closures = closures or dict
+        self._closures: Mapping[date, str] | None = None
+        self._closures_read_at = 0.0
+
+    def closures(self) -> Mapping[date, str]:
+        now = monotonic_time.monotonic()
+        if self._closures is None or now - self._closures_read_at > CLOSURES_TTL:
+            self._closures, self._closures_read_at = self._read_closures(), now
+        return self._closures
+
+    def forget_closures(self) -> None:
+        self._closures = None
 
     def holiday_name(self, day: date) -> str | None:
-        return self._holidays.get(day)
+        return self.closures().get(day) or self._holidays.get(day)
 
     def is_holiday(self, day: date) -> bool:
-        return day in self._holidays
+        return day in self._holidays or day in self.closures()
 
     def local(self, at: datetime) -> datetime:
         return at.astimezone(self.zone)
@@ -92,10 +117,17 @@ class WorkingCalendar:
         return total
 
 
+def _office_closures() -> dict[date, str]:
+    from core.extensions import db
+    from roster.models import OfficeClosure
+
+    return dict(db.session.execute(sa.select(OfficeClosure.day, OfficeClosure.name)).all())
+
+
 def _configured(app) -> WorkingCalendar:
     config = app.config
     return WorkingCalendar(config["STATDESK_TIMEZONE"], config["STATDESK_OFFICE_HOURS"],
-                           config["STATDESK_HOLIDAY_COUNTRY"])
+                           config["STATDESK_HOLIDAY_COUNTRY"], closures=_office_closures)
 
 
 CALENDAR: registry.Slot[WorkingCalendar] = registry.Slot(

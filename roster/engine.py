@@ -162,6 +162,49 @@ def reassign(item: WorkItem, operator_id: int, supervisor) -> AssignmentDecision
     return decision
 
 
+def hand_back(item: WorkItem, why: str, substitute_id: int | None = None) -> AssignmentDecision:
+    """The holder can no longer do ``item`` (``why``: leave, deactivated, no_shifts): route it again.
+
+    The caller has locked the item and checked that it is assigned.  A ``substitute``
+    the holder or a supervisor named takes it whatever their duty and quota (the log
+    keeps the load it caused); otherwise the least loaded operator on duty who serves
+    the kind, or the queue.  The owner's record follows in this transaction, so
+    reminders go to the new holder (or, while queued, to the supervisors).
+    """
+    if item.status is not WorkStatus.ASSIGNED or item.assignee_id is None:
+        raise ValueError(f"work item {item.id} is not assigned")
+    now = clock.now()
+    holder = item.assignee_id
+    previous = db.session.get(User, holder).full_name
+    turns = {op: turn for op, turn in on_duty(now, item.kind).items() if op not in (holder, substitute_id)}
+    states, quotas = _lock_operators([holder, *turns, *([substitute_id] if substitute_id else [])], item.kind)
+    _add_load(holder, -1)
+    item.status, item.assignee_id, item.assigned_at, item.queued_at = WorkStatus.QUEUED, None, None, now
+    facts = {"after": why, "previous": previous}
+    if substitute_id is not None:
+        load = states[substitute_id].open_items if substitute_id in states else 0
+        item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, substitute_id, now
+        _add_load(substitute_id, +1, now)
+        db.session.flush()
+        decision = _log(item, DecisionOutcome.REASSIGNED, substitute_id,
+                        {"code": "substitute", "load": load,
+                         "quota": quotas.get(substitute_id, {"": current_app.config["STATDESK_DEFAULT_QUOTA"]})[""],
+                         **facts})
+        _assigned(item, decision, None)
+        return decision
+    with db.session.no_autoflush:
+        decision = _try_assign(item, now, turns)
+    if decision is not None:
+        decision.reason = {**decision.reason, **facts}
+        return decision
+    db.session.flush()
+    decision = _log(item, DecisionOutcome.QUEUED, None, {**_queue_reason(item, turns), **facts})
+    handler = owner_of(item.item_type)
+    if handler is not None:
+        handler(item, decision, None)  # the owner's record shows nobody holds it now
+    return decision
+
+
 def _assigned(item: WorkItem, decision: AssignmentDecision, actor) -> None:
     """The owner's record follows in this transaction; ``work_assigned`` leaves after the commit."""
     handler = owner_of(item.item_type)

@@ -37,7 +37,14 @@ class ExceptionForm(FlaskForm):
     starts = TimeField(_l("From (extra shift)"), validators=[Optional()])
     ends = TimeField(_l("Until (extra shift)"), validators=[Optional()])
     kinds = MultiCheckboxField(_l("Serves (extra shift)"), validators=[Optional()])
+    substitute_id = SelectField(_l("Substitute during leave (takes the open work)"), coerce=int,
+                                validators=[Optional()])
     note = StringField(_l("Note"), validators=[Optional(), Length(max=255)])
+
+
+class ClosureForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[DataRequired()])
+    name = StringField(_l("Reason (for example: Cuti bersama Idulfitri)"), validators=[DataRequired(), Length(max=120)])
 
 
 class QuotaForm(FlaskForm):

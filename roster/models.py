@@ -74,8 +74,11 @@ class DutyException(TimestampMixin, db.Model):
     ends: Mapped[time | None] = mapped_column(sa.Time)
     kinds: Mapped[str] = mapped_column(sa.String(255), default="", nullable=False)
     note: Mapped[str] = mapped_column(sa.String(255), default="", nullable=False)
+    # leave only: who takes the operator's open work while they are away (else the engine chooses)
+    substitute_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
-    operator: Mapped[User] = relationship(lazy="joined")
+    operator: Mapped[User] = relationship(foreign_keys=[operator_id], lazy="joined")
+    substitute: Mapped[User | None] = relationship(foreign_keys=[substitute_id], lazy="joined")
 
     __table_args__ = (sa.CheckConstraint("first_day <= last_day", name="days_in_order"),)
 
@@ -87,6 +90,17 @@ class DutyException(TimestampMixin, db.Model):
         if self.kind is ExceptionKind.LEAVE:
             return f"{self.first_day:%d-%m-%Y}–{self.last_day:%d-%m-%Y}"
         return f"{self.first_day:%d-%m-%Y} {self.starts:%H:%M}–{self.ends:%H:%M}"
+
+
+class OfficeClosure(TimestampMixin, db.Model):
+    """A day the office is closed beyond the public holidays (cuti bersama, a local event): no clock runs."""
+
+    __tablename__ = "roster_closure"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(sa.Date, nullable=False, unique=True)
+    name: Mapped[str] = mapped_column(sa.String(120), nullable=False)
+    created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
 
 class Quota(db.Model):

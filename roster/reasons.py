@@ -15,8 +15,25 @@ def shift_text(reason: dict) -> str:
     return _("extra shift %(shift)s", shift=text) if reason.get("extra") else text
 
 
+HANDED_BACK = {
+    "leave": _l("%(name)s is on leave"),
+    "deactivated": _l("%(name)s's account was deactivated"),
+    "no_shifts": _l("%(name)s has no shifts in the roster any more"),
+    "not_operator": _l("%(name)s is no longer an operator"),
+}
+
+
 def describe(reason: dict) -> str:
     """One sentence: e.g. "on duty Mon 08:00–12:00, load 2/5, least loaded of 3"."""
+    text = _describe(reason)
+    why = HANDED_BACK.get(reason.get("after", ""))
+    if why is not None:
+        text = _("handed back because %(why)s: %(decision)s", why=why % {"name": reason.get("previous", "")},
+                 decision=text)
+    return text
+
+
+def _describe(reason: dict) -> str:
     code = reason.get("code")
     if code == "least_loaded":
         text = _("on duty %(shift)s, load %(load)s/%(quota)s, least loaded of %(count)s",
@@ -36,6 +53,9 @@ def describe(reason: dict) -> str:
                  count=reason["candidates"])
     if code == "supervisor":
         return _("reassigned by a supervisor, load %(load)s/%(quota)s", load=reason["load"], quota=reason["quota"])
+    if code == "substitute":
+        return _("given to the named substitute, load %(load)s/%(quota)s", load=reason["load"],
+                 quota=reason["quota"])
     if code == "taken":
         return _("taken from the queue by the operator, load %(load)s/%(quota)s", load=reason["load"],
                  quota=reason["quota"])

@@ -11,16 +11,28 @@ from dataclasses import dataclass
 from datetime import date, time
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from accounts.models import Role, User, UserRole
-from core import audit
+from core import audit, clock, unit_of_work
 from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from core.transactions import retry_on_conflict
-from roster import engine
+from roster import continuity, engine
+from roster.calendar import working_calendar
+from roster.duty import on_duty
 from roster.kinds import known_kinds
-from roster.models import DutyException, DutyShift, ExceptionKind, Quota, WorkStatus
+from roster.models import (
+    DutyException,
+    DutyShift,
+    ExceptionKind,
+    OfficeClosure,
+    Quota,
+    WorkItem,
+    WorkStatus,
+    split_kinds,
+)
 
 
 class RosterError(Invalid):
@@ -81,6 +93,7 @@ def delete_shift(actor, shift_id: int) -> None:
     if shift is None:
         raise NotFound(_("That shift does not exist."))
     audit.record("roster.shift_removed", shift, actor, operator=shift.operator.email, shift=shift.label())
+    unit_of_work.after_commit(continuity.hand_back_away, [shift.operator_id], name="roster.continuity")
     db.session.delete(shift)
     db.session.commit()
 
@@ -95,6 +108,7 @@ class ExceptionData:
     ends: time | None = None
     kinds: list[str] | None = None
     note: str = ""
+    substitute_id: int | None = None  # leave: who takes the open work meanwhile
 
 
 def add_exception(actor, data: ExceptionData) -> DutyException:
@@ -107,6 +121,12 @@ def add_exception(actor, data: ExceptionData) -> DutyException:
         exception.last_day = data.last_day or data.first_day
         if exception.last_day < exception.first_day:
             raise RosterError(_("Leave must end on or after its first day."))
+        if data.substitute_id:
+            if data.substitute_id == operator.id:
+                raise RosterError(_("Someone on leave cannot be their own substitute."))
+            exception.substitute_id = _operator(data.substitute_id).id
+        if exception.first_day <= continuity.office_today() <= exception.last_day:
+            unit_of_work.after_commit(continuity.hand_back_away, [operator.id], name="roster.continuity")
     else:
         if data.starts is None or data.ends is None or data.starts >= data.ends:
             raise RosterError(_("An extra shift needs a start and a later end."))
@@ -116,7 +136,7 @@ def add_exception(actor, data: ExceptionData) -> DutyException:
     ensure_state(operator.id)
     db.session.flush()
     audit.record(f"roster.{data.kind.value}_added", exception, actor, operator=operator.email,
-                 when=exception.label())
+                 when=exception.label(), substitute=exception.substitute.email if exception.substitute else "")
     db.session.commit()
     return exception
 
@@ -164,11 +184,96 @@ def reassign(actor, work_item_id: int, operator_id: int):
     operator = _operator(operator_id)
     if item.assignee_id == operator.id:
         raise Conflict(_("The item is already assigned to %(name)s.", name=operator.full_name))
+    if continuity.why_away(operator.id) is not None:
+        raise Conflict(_("%(name)s cannot take work now (on leave or without shifts); choose someone else.",
+                         name=operator.full_name))
     ensure_state(operator.id)
     decision = engine.reassign(item, operator.id, actor)
     audit.record("roster.reassigned", item, actor, to=operator.email, item=f"{item.item_type}:{item.item_id}")
     db.session.commit()
     return decision
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """Someone a supervisor may give an item to, with what the choice means for their load."""
+
+    operator: User
+    load: int
+    quota: int
+    on_duty: bool
+
+    @property
+    def over_quota(self) -> bool:
+        return self.load >= self.quota
+
+    def label(self) -> str:
+        text = _("%(name)s (load %(load)s/%(quota)s)", name=self.operator.full_name, load=self.load,
+                 quota=self.quota)
+        if not self.on_duty:
+            text += _(", off duty now")
+        if self.over_quota:
+            text += _(", over quota")
+        return text
+
+
+def reassign_candidates(kind: str | None = None, exclude: int | None = None) -> list[Candidate]:
+    """Operators who can take an item of ``kind`` (they serve it and are not away), least loaded first."""
+    people = [user for user in operators() if user.id != exclude]
+    if kind is not None:
+        serving = {operator_id for operator_id, kinds in db.session.execute(
+            sa.select(DutyShift.operator_id, DutyShift.kinds).where(DutyShift.kinds.like(f"%{kind}%")))
+            if kind in split_kinds(kinds)}
+        people = [user for user in people if user.id in serving]
+    away = continuity.away_among([user.id for user in people], continuity.office_today())
+    people = [user for user in people if user.id not in away]
+    if not people:
+        return []
+    ids = [user.id for user in people]
+    loads = dict(db.session.execute(sa.select(WorkItem.assignee_id, sa.func.count()).where(
+        WorkItem.assignee_id.in_(ids), WorkItem.status == WorkStatus.ASSIGNED).group_by(WorkItem.assignee_id)).all())
+    quotas = dict(db.session.execute(sa.select(Quota.operator_id, Quota.max_open).where(
+        Quota.operator_id.in_(ids), Quota.kind == "")).all())
+    default = current_app.config["STATDESK_DEFAULT_QUOTA"]
+    duty = on_duty(clock.now())
+    found = [Candidate(user, loads.get(user.id, 0), quotas.get(user.id, default), user.id in duty)
+             for user in people]
+    return sorted(found, key=lambda c: (c.over_quota, not c.on_duty, c.load, c.operator.full_name))
+
+
+def closures(upcoming_only: bool = True) -> list[OfficeClosure]:
+    query = sa.select(OfficeClosure).order_by(OfficeClosure.day)
+    if upcoming_only:
+        query = query.where(OfficeClosure.day >= continuity.office_today())
+    return db.session.scalars(query).all()
+
+
+def add_closure(actor, day: date, name: str) -> OfficeClosure:
+    """Close the office on ``day`` (cuti bersama, a local event): every working-time clock skips it."""
+    _require_supervisor(actor)
+    name = (name or "").strip()
+    if not name:
+        raise RosterError(_("Say why the office is closed (for example \"Cuti bersama Idulfitri\")."))
+    if db.session.scalar(sa.select(OfficeClosure.id).where(OfficeClosure.day == day)) is not None:
+        raise Conflict(_("The office is already closed on that day."))
+    closure = OfficeClosure(day=day, name=name[:120], created_by_id=actor.id)
+    db.session.add(closure)
+    db.session.flush()
+    audit.record("roster.closure_added", closure, actor, day=day.isoformat(), name=closure.name)
+    unit_of_work.after_commit(working_calendar().forget_closures, name="roster.closures-changed")
+    db.session.commit()
+    return closure
+
+
+def delete_closure(actor, closure_id: int) -> None:
+    _require_supervisor(actor)
+    closure = db.session.get(OfficeClosure, closure_id)
+    if closure is None:
+        raise NotFound(_("That closure does not exist."))
+    audit.record("roster.closure_removed", closure, actor, day=closure.day.isoformat(), name=closure.name)
+    db.session.delete(closure)
+    unit_of_work.after_commit(working_calendar().forget_closures, name="roster.closures-changed")
+    db.session.commit()
 
 
 @retry_on_conflict

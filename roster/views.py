@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +17,7 @@ from core.pagination import paginate
 from core.permissions import roles_required
 from roster import services
 from roster.duty import kinds_served_by, on_duty
-from roster.forms import ExceptionForm, QuotaForm, ReassignForm, ShiftForm
+from roster.forms import ClosureForm, ExceptionForm, QuotaForm, ReassignForm, ShiftForm
 from roster.kinds import kind_label, known_kinds
 from roster.models import (
     AssignmentDecision,
@@ -40,12 +41,13 @@ def _forms():
     for form in (shift, exception, quota):
         form.operator_id.choices = operator_choices
     shift.kinds.choices = exception.kinds.choices = kind_choices
+    exception.substitute_id.choices = [SelectChoice(0, _l("Nobody: the engine chooses")), *operator_choices]
     quota.kind.choices = [SelectChoice("", _l("All kinds together")), *kind_choices]
-    return shift, exception, quota
+    return shift, exception, quota, ClosureForm(prefix="closure")
 
 
 def _overview(status: int = 200, forms=None):
-    shift_form, exception_form, quota_form = forms or _forms()
+    shift_form, exception_form, quota_form, closure_form = forms or _forms()
     today = clock.now().date()
     shifts = db.session.scalars(sa.select(DutyShift).order_by(DutyShift.weekday, DutyShift.starts)).all()
     exceptions = db.session.scalars(sa.select(DutyException).where(DutyException.last_day >= today)
@@ -58,6 +60,8 @@ def _overview(status: int = 200, forms=None):
                            on_duty=on_duty(clock.now()), names=names, queued=queued, weekdays=WEEKDAY_NAMES,
                            kind_label=kind_label, shift_form=shift_form, exception_form=exception_form,
                            quota_form=quota_form, default_quota=current_app.config["STATDESK_DEFAULT_QUOTA"],
+                           closure_form=closure_form, closures=services.closures(),
+                           format_day=lambda day: format_date(day, "full"),
                            ExceptionKind=ExceptionKind), status
 
 
@@ -107,7 +111,8 @@ def add_exception():
         return _overview(400, forms)
     data = ExceptionData(operator_id=form.operator_id.data, kind=ExceptionKind(form.kind.data),
                          first_day=form.first_day.data, last_day=form.last_day.data, starts=form.starts.data,
-                         ends=form.ends.data, kinds=form.kinds.data, note=form.note.data or "")
+                         ends=form.ends.data, kinds=form.kinds.data, note=form.note.data or "",
+                         substitute_id=form.substitute_id.data or None)
     try:
         services.add_exception(current_user, data)
     except DomainError as exc:
@@ -121,6 +126,33 @@ def add_exception():
 def delete_exception(exception_id: int):
     try:
         services.delete_exception(current_user, exception_id)
+    except DomainError as exc:
+        return _failed(exc)
+    flash(_("Removed."), "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/closures")
+@roles_required("supervisor")
+def add_closure():
+    forms = _forms()
+    form = forms[3]
+    if not form.validate_on_submit():
+        return _overview(400, forms)
+    try:
+        services.add_closure(current_user, form.day.data, form.name.data)
+    except DomainError as exc:
+        return _failed(exc, forms)
+    flash(_("The office is closed on %(day)s: no clock runs that day.", day=format_date(form.day.data, "full")),
+          "success")
+    return redirect(url_for("roster.overview"))
+
+
+@bp.post("/closures/<int:closure_id>/delete")
+@roles_required("supervisor")
+def delete_closure(closure_id: int):
+    try:
+        services.delete_closure(current_user, closure_id)
     except DomainError as exc:
         return _failed(exc)
     flash(_("Removed."), "success")
@@ -142,6 +174,18 @@ def set_quota():
     return redirect(url_for("roster.overview"))
 
 
+def _reassign_choices(item: WorkItem, known: dict | None = None) -> list[SelectChoice]:
+    """Only people who can take the item; each label says their load and whether it goes over quota.
+
+    ``known`` keeps the candidates of each kind for the rest of a page (one lookup per kind, not per row).
+    """
+    known = {} if known is None else known
+    if item.kind not in known:
+        known[item.kind] = services.reassign_candidates(item.kind)
+    holder = item.assignee_id if item.status is WorkStatus.ASSIGNED else None
+    return [SelectChoice(c.operator.id, c.label()) for c in known[item.kind] if c.operator.id != holder]
+
+
 @bp.get("/decisions")
 @roles_required("supervisor")
 def decisions():
@@ -149,9 +193,9 @@ def decisions():
 
     query = sa.select(AssignmentDecision).order_by(AssignmentDecision.id.desc())
     page = paginate(query)
-    form = ReassignForm()
-    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in services.operators()]
-    return render_template("roster/decisions.html", page=page, form=form, describe=describe,
+    known: dict = {}
+    return render_template("roster/decisions.html", page=page, describe=describe,
+                           choices=lambda item: _reassign_choices(item, known),
                            kind_label=kind_label, WorkStatus=WorkStatus, args=request.args)
 
 
@@ -159,7 +203,8 @@ def decisions():
 @roles_required("supervisor")
 def reassign(item_id: int):
     form = ReassignForm()
-    form.operator_id.choices = [SelectChoice(u.id, u.full_name) for u in services.operators()]
+    item = db.session.get(WorkItem, item_id)
+    form.operator_id.choices = _reassign_choices(item) if item is not None else []
     if not form.validate_on_submit():
         flash(_("Choose an operator."), "error")
         return redirect(url_for("roster.decisions"))

@@ -6,11 +6,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from accounts.signals import account_deactivated
     from core import sweeps
     from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
+    from roster.continuity import continuity_sweep, on_account_deactivated
     from roster.kinds import kind_label
     from roster.services import drain_queue_sweep
     from roster.views import bp
@@ -19,7 +21,9 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     app.add_template_filter(kind_label, "kind_label")
     app.cli.add_command(cli)
+    sweeps.register(app, "roster.continuity", continuity_sweep)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
+    account_deactivated.connect(on_account_deactivated, sender=app, weak=False)
     DEMO_LOADERS.register(app, ("roster", demo.load))
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
                                _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))

@@ -55,13 +55,13 @@ class RosterMaker:
         with self.app.app_context():
             services.set_quota(self.supervisor(), operator_id, kind, max_open)
 
-    def leave(self, operator_id: int, first: date, last: date | None = None) -> None:
+    def leave(self, operator_id: int, first: date, last: date | None = None, substitute: int | None = None) -> None:
         from roster import services
         from roster.models import ExceptionKind
 
         with self.app.app_context():
             services.add_exception(self.supervisor(), services.ExceptionData(
-                operator_id, ExceptionKind.LEAVE, first, last or first))
+                operator_id, ExceptionKind.LEAVE, first, last or first, substitute_id=substitute))
 
     def extra_shift(self, operator_id: int, day: date, starts: str, ends: str, kinds: str) -> None:
         from roster import services

@@ -1,0 +1,41 @@
+"""Continuity of work: a substitute on leave entries, and office closures that stop every clock
+
+Revision ID: 1080_continuity
+Revises: 0980_two_factor
+Create Date: 2026-12-01 12:50:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+
+revision = '1080_continuity'
+down_revision = '0980_two_factor'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    with op.batch_alter_table('roster_exception') as batch_op:
+        batch_op.add_column(sa.Column('substitute_id', sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(op.f('fk_roster_exception_substitute_id_user_account'), 'user_account',
+                                    ['substitute_id'], ['id'], ondelete='SET NULL')
+    op.create_table('roster_closure',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['created_by_id'], ['user_account.id'], name=op.f('fk_roster_closure_created_by_id_user_account'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_closure')),
+    sa.UniqueConstraint('day', name=op.f('uq_roster_closure_day'))
+    )
+
+
+def downgrade():
+    op.drop_table('roster_closure')
+    with op.batch_alter_table('roster_exception') as batch_op:
+        batch_op.drop_constraint(op.f('fk_roster_exception_substitute_id_user_account'), type_='foreignkey')
+        batch_op.drop_column('substitute_id')
