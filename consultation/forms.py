@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import MultipleFileField
-from wtforms import BooleanField, EmailField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, EmailField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
@@ -55,6 +55,13 @@ class EnterOnBehalfForm(RequestFields, FlaskForm):
     segment = SelectField(_l("Represents"), choices=[SelectChoice(s.value, SEGMENT_LABELS[s]) for s in Segment],
                           default=Segment.PUBLIC.value)
     institution = StringField(_l("Institution"), validators=[Optional(), Length(max=200)])
+    received_on = DateField(_l("Letter: date received at the office"), validators=[Optional()])
+    letter_reference = StringField(_l("Letter: its number"), validators=[Optional(), Length(max=80)])
+    letter_date = DateField(_l("Letter: its date"), validators=[Optional()])
+    postal_address = TextAreaField(_l("Letter: postal address to answer to"),
+                                   validators=[Optional(), Length(max=500)])
+    handle_myself = BooleanField(_l("Handle it myself now (I am on duty)"))
+    over_quota_reason = StringField(_l("If that takes me over my quota, why"), validators=[Optional(), Length(max=255)])
 
 
 class ReplyForm(FlaskForm):

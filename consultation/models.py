@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -130,6 +130,8 @@ class Ticket(TimestampMixin, db.Model):
     resolution_warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     resolution_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     paused_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # waiting for the consumer since
+    # when the request reached the office, if before it was entered (a letter's date received): the clocks start then
+    received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     requester: Mapped[User] = relationship(foreign_keys=[requester_id], lazy="joined")
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id], lazy="joined")
@@ -140,10 +142,28 @@ class Ticket(TimestampMixin, db.Model):
     attachments: Mapped[list[Attachment]] = relationship(order_by="Attachment.id", cascade="all, delete-orphan")
     rating: Mapped[Rating | None] = relationship(back_populates="ticket", uselist=False,
                                                  cascade="all, delete-orphan")
+    letter: Mapped[Letter | None] = relationship(back_populates="ticket", uselist=False,
+                                                 cascade="all, delete-orphan")
 
     @property
     def is_complaint(self) -> bool:
         return self.kind is RequestKind.COMPLAINT
+
+
+class Letter(db.Model):
+    """The letter a request came in: who sent it from where, its number and date, and when the office got it."""
+
+    __tablename__ = "consultation_letter"
+
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation_ticket.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    sender_organisation: Mapped[str] = mapped_column(sa.String(200), default="", nullable=False)
+    postal_address: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    reference: Mapped[str] = mapped_column(sa.String(80), default="", nullable=False)  # the sender's letter number
+    letter_date: Mapped[date | None] = mapped_column(sa.Date)
+    received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
+
+    ticket: Mapped[Ticket] = relationship(back_populates="letter")
 
 
 class Message(db.Model):

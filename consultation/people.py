@@ -46,15 +46,20 @@ def normalise_phone(phone: str) -> str:
     return phone
 
 
-def find_or_create(data: PersonData, operator) -> User:
-    """The person with this e-mail (first) or phone; a new passwordless consumer record otherwise."""
+def find_or_create(data: PersonData, operator, by_post: bool = False) -> User:
+    """The person with this e-mail (first) or phone; a new passwordless consumer record otherwise.
+
+    ``by_post``: the request came in a letter with a postal address, so someone with neither e-mail nor
+    phone is recorded too (a new record each time: there is nothing to recognise them by).
+    """
     try:
         email = normalise_email(data.email) if data.email.strip() else ""
     except AccountError as exc:
         raise PersonError(exc.message) from exc
     phone = normalise_phone(data.phone)
-    if not email and not phone:
-        raise PersonError(_("Give the person's e-mail address or phone number."))
+    if not email and not phone and not by_post:
+        raise PersonError(_("Give the person's e-mail address or phone number (or, for a letter, the postal "
+                            "address)."))
     person = None
     if email:
         person = db.session.scalar(sa.select(User).where(User.email == email))

@@ -9,12 +9,23 @@ message for the user and the HTTP status a view should answer with.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 
 from consultation import attachments, people, states
 from consultation.emails import notify_assignee, notify_received, notify_reply
-from consultation.models import SCORE_COLUMNS, Channel, ComplaintAbout, Message, Rating, RequestKind, Status, Ticket
+from consultation.models import (
+    SCORE_COLUMNS,
+    Channel,
+    ComplaintAbout,
+    Letter,
+    Message,
+    Rating,
+    RequestKind,
+    Status,
+    Ticket,
+)
 from consultation.permissions import can_answer, can_view, is_requester
 from consultation.sla import start_clocks
 from core import audit, clock
@@ -22,8 +33,10 @@ from core.errors import Conflict, Forbidden, Invalid
 from core.extensions import db
 from core.transactions import retry_on_conflict
 from roster import engine
+from roster.calendar import working_calendar
 
 ITEM_TYPE = "consultation"
+LETTER_AGE_LIMIT = timedelta(days=366)  # an older letter is history, not a request to answer
 
 
 class ConsultationError(Invalid):
@@ -39,6 +52,27 @@ class RequestData:
     complaint_about: ComplaintAbout | None = None
     complaint_reference: str = ""
     files: list = field(default_factory=list)
+
+
+@dataclass
+class LetterData:
+    """A request that came by post: the clocks start on the day the office received it."""
+
+    received_on: date
+    postal_address: str = ""
+    reference: str = ""
+    letter_date: date | None = None
+    sender_organisation: str = ""
+
+
+@dataclass
+class DeskEntry:
+    """How an operator records a request: the channel, a letter's details, and whether they handle it at once."""
+
+    channel: Channel
+    letter: LetterData | None = None
+    handle_myself: bool = False
+    over_quota_reason: str = ""
 
 
 def _validate(data: RequestData) -> None:
@@ -64,7 +98,7 @@ def open_request(requester, data: RequestData) -> Ticket:
     return _open(requester, data, Channel.WEB)
 
 
-def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ticket:
+def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry: DeskEntry | None = None) -> Ticket:
     """Record a request, start its SLA clocks, route it to an operator on duty (or queue it); commit."""
     _validate(data)
     files = _checked(data.files)
@@ -74,7 +108,14 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ti
                     complaint_about=data.complaint_about if data.kind is RequestKind.COMPLAINT else None,
                     complaint_reference=data.complaint_reference.strip()[:80], submitted_at=now)
     states.start(ticket, entered_by or requester)
-    start_clocks(ticket, now)
+    letter = entry.letter if entry is not None else None
+    if letter is not None:
+        ticket.letter = Letter(sender_organisation=letter.sender_organisation.strip()[:200],
+                               postal_address=letter.postal_address.strip()[:500],
+                               reference=letter.reference.strip()[:80], letter_date=letter.letter_date,
+                               received_on=letter.received_on)
+        ticket.received_at = min(_office_opening(letter.received_on), now)
+    start_clocks(ticket, ticket.received_at or now)
     db.session.add(ticket)
     keys = attachments.store(ticket, files)
     try:
@@ -84,7 +125,11 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ti
         audit.record("consultation.submitted", ticket, entered_by or requester, number=ticket.number,
                      channel=channel.value, requester=requester.email or requester.full_name)
         notify_received(ticket)
-        engine.submit(engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number))
+        work = engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number)
+        if entry is not None and entry.handle_myself:
+            engine.submit_to_recorder(work, entered_by, entry.over_quota_reason)
+        else:
+            engine.submit(work)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -93,18 +138,50 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ti
     return ticket
 
 
+def _office_opening(day: date) -> datetime:
+    """The first instant the office is open on ``day`` or after it (a letter received on a closed day counts
+    from the next opening)."""
+    calendar = working_calendar()
+    return calendar.add_working_time(datetime.combine(day, time(0), calendar.zone), timedelta())
+
+
+def _check_letter(letter: LetterData | None) -> None:
+    if letter is None or letter.received_on is None:
+        raise ConsultationError(_("Give the date the letter was received."))
+    today = working_calendar().local(clock.now()).date()
+    if letter.received_on > today:
+        raise ConsultationError(_("The date received cannot be in the future."))
+    if letter.received_on < today - LETTER_AGE_LIMIT:
+        raise ConsultationError(_("The date received is more than a year ago; record such a letter as history."))
+    if letter.letter_date is not None and letter.letter_date > letter.received_on:
+        raise ConsultationError(_("The letter cannot be dated after the day it was received."))
+    if len(letter.postal_address.strip()) > 500 or len(letter.reference.strip()) > 80:
+        raise ConsultationError(_("The postal address is at most 500 characters, the letter number at most 80."))
+
+
 @retry_on_conflict
-def enter_on_behalf(operator, person: people.PersonData, data: RequestData, channel: Channel) -> Ticket:
-    """An operator records a request that came by phone, letter, walk-in or e-mail."""
+def enter_on_behalf(operator, person: people.PersonData, data: RequestData, channel: Channel | DeskEntry) -> Ticket:
+    """An operator records a request that came by phone, letter, walk-in or e-mail.
+
+    A letter needs its date received (the clocks start at the office's opening that day) and may come from
+    someone with neither e-mail nor phone when it gives a postal address.  With ``handle_myself`` the
+    recording operator takes it at once (on duty; over quota only with a reason).
+    """
+    entry = channel if isinstance(channel, DeskEntry) else DeskEntry(channel)
     if not operator.has_role("operator"):
         raise Forbidden(_("Only operators enter requests for others."))
-    if channel is Channel.WEB:
+    if entry.channel is Channel.WEB:
         raise ConsultationError(_("Choose how the request reached us."))
+    if entry.channel is Channel.LETTER:
+        _check_letter(entry.letter)
+    else:
+        entry.letter = None
+    by_post = entry.letter is not None and bool(entry.letter.postal_address.strip())
     try:
-        requester = people.find_or_create(person, operator)
+        requester = people.find_or_create(person, operator, by_post=by_post)
     except people.PersonError as exc:
         raise ConsultationError(exc.message) from exc
-    return _open(requester, data, channel, entered_by=operator)
+    return _open(requester, data, entry.channel, entered_by=operator, entry=entry)
 
 
 @retry_on_conflict

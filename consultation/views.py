@@ -236,8 +236,16 @@ def enter():
     person = PersonData(full_name=form.full_name.data or "", email=form.email.data or "",
                         phone=form.phone.data or "", segment=Segment(form.segment.data),
                         institution=form.institution.data or "")
+    channel = Channel(form.channel.data)
+    letter = None
+    if channel is Channel.LETTER:
+        letter = services.LetterData(received_on=form.received_on.data, postal_address=form.postal_address.data or "",
+                                     reference=form.letter_reference.data or "", letter_date=form.letter_date.data,
+                                     sender_organisation=form.institution.data or "")
+    entry = services.DeskEntry(channel, letter=letter, handle_myself=form.handle_myself.data,
+                               over_quota_reason=form.over_quota_reason.data or "")
     try:
-        ticket = services.enter_on_behalf(current_user, person, _request_data(form), Channel(form.channel.data))
+        ticket = services.enter_on_behalf(current_user, person, _request_data(form), entry)
     except DomainError as exc:
         return form_failed(exc, "consultation/enter.html", form=form)
     flash(_("Request %(number)s recorded.", number=ticket.number), "success")

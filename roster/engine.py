@@ -78,9 +78,7 @@ def locked_work_item_for(item_type: str, item_id: str | int) -> WorkItem | None:
             WorkItem.item_type == item_type, WorkItem.item_id == str(item_id)))).first()
 
 
-def submit(work: Routable) -> AssignmentDecision:
-    """Route a new (or reopened) item now; it is queued when nobody qualifies."""
-    now = clock.now()
+def _start_routing(work: Routable, now: datetime) -> WorkItem:
     item = locked_work_item_for(work.item_type, work.item_id)
     if item is None:
         item = WorkItem(item_type=work.item_type, item_id=str(work.item_id), kind=work.kind,
@@ -90,6 +88,60 @@ def submit(work: Routable) -> AssignmentDecision:
         raise ValueError(f"{work.item_type} {work.item_id} is already being routed")
     item.kind, item.status, item.assignee_id = work.kind, WorkStatus.QUEUED, None
     item.queued_at, item.assigned_at, item.done_at = now, None, None
+    return item
+
+
+class NotOnDuty(Conflict):
+    """The operator who wants to handle a request themselves is not on duty for its kind now."""
+
+    def __init__(self):
+        super().__init__(_("You are not on duty for this kind of request now: leave \"handle it myself\" unticked "
+                           "and it goes to a colleague on duty or the queue."))
+
+
+class OverQuotaNeedsReason(Conflict):
+    """Handling a request oneself over one's quota needs a reason, which the decision log keeps."""
+
+    def __init__(self, load: int, quota: int):
+        super().__init__(_("You have %(load)d open items and your quota is %(quota)d: give a reason to handle this "
+                           "one yourself anyway.", load=load, quota=quota))
+
+
+def submit_to_recorder(work: Routable, operator, over_quota_reason: str = "") -> AssignmentDecision:
+    """The operator who recorded a request (a walk-in at the desk) handles it on the spot.
+
+    They must be on duty for its kind; over their quota only with a reason, which the
+    log keeps.  Raises ``NotOnDuty`` or ``OverQuotaNeedsReason`` (nothing written).
+    """
+    now = clock.now()
+    if operator.id not in on_duty(now, work.kind):
+        raise NotOnDuty()
+    item = _start_routing(work, now)
+    ensure_state(operator.id)
+    with db.session.no_autoflush:
+        states, quotas = _lock_operators([operator.id], work.kind)
+        load, limits = states[operator.id].open_items, quotas[operator.id]
+        over = load >= limits[""]
+        if not over and work.kind in limits:
+            over = _kind_loads([operator.id], work.kind).get(operator.id, 0) >= limits[work.kind]
+        reason_text = (over_quota_reason or "").strip()[:255]
+        if over and not reason_text:
+            raise OverQuotaNeedsReason(load, limits[""])
+        item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, operator.id, now
+    _add_load(operator.id, +1, now)
+    db.session.flush()
+    reason = {"code": "recorder", "load": load, "quota": limits[""]}
+    if over:
+        reason["over_quota"] = reason_text
+    decision = _log(item, DecisionOutcome.TAKEN, operator.id, reason, decided_by_id=operator.id)
+    _assigned(item, decision, operator)
+    return decision
+
+
+def submit(work: Routable) -> AssignmentDecision:
+    """Route a new (or reopened) item now; it is queued when nobody qualifies."""
+    now = clock.now()
+    item = _start_routing(work, now)
     with db.session.no_autoflush:  # the item is written once, with the decision
         decision = _try_assign(item, now, on_duty(now, work.kind))
         if decision is None:

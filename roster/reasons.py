@@ -56,6 +56,12 @@ def _describe(reason: dict) -> str:
     if code == "substitute":
         return _("given to the named substitute, load %(load)s/%(quota)s", load=reason["load"],
                  quota=reason["quota"])
+    if code == "recorder":
+        text = _("handled on the spot by the operator who recorded it, load %(load)s/%(quota)s",
+                 load=reason["load"], quota=reason["quota"])
+        if reason.get("over_quota"):
+            text += _(", over quota because: %(why)s", why=reason["over_quota"])
+        return text
     if code == "taken":
         return _("taken from the queue by the operator, load %(load)s/%(quota)s", load=reason["load"],
                  quota=reason["quota"])

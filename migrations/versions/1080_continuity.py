@@ -1,4 +1,4 @@
-"""Continuity of work: a substitute on leave entries, and office closures that stop every clock
+"""Continuity of work: a substitute on leave entries, office closures that stop every clock, letters
 
 Revision ID: 1080_continuity
 Revises: 0980_two_factor
@@ -32,9 +32,24 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_closure')),
     sa.UniqueConstraint('day', name=op.f('uq_roster_closure_day'))
     )
+    with op.batch_alter_table('consultation_ticket') as batch_op:
+        batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table('consultation_letter',
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('sender_organisation', sa.String(length=200), nullable=False),
+    sa.Column('postal_address', sa.String(length=500), nullable=False),
+    sa.Column('reference', sa.String(length=80), nullable=False),
+    sa.Column('letter_date', sa.Date(), nullable=True),
+    sa.Column('received_on', sa.Date(), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['consultation_ticket.id'], name=op.f('fk_consultation_letter_ticket_id_consultation_ticket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_consultation_letter'))
+    )
 
 
 def downgrade():
+    op.drop_table('consultation_letter')
+    with op.batch_alter_table('consultation_ticket') as batch_op:
+        batch_op.drop_column('received_at')
     op.drop_table('roster_closure')
     with op.batch_alter_table('roster_exception') as batch_op:
         batch_op.drop_constraint(op.f('fk_roster_exception_substitute_id_user_account'), type_='foreignkey')

@@ -146,7 +146,7 @@ def test_the_sweep_catches_leave_entered_in_advance(app, roster, users):
 
 def test_the_reassign_list_offers_only_who_can_take_it_and_marks_over_quota(app, roster, users):
     holder = roster.operator(name="Citra Pemegang")
-    full = roster.operator(name="Dewi Penuh", quota=0)
+    roster.operator(name="Dewi Penuh", quota=0)
     roster.operator(name="Eko Lain", shifts=[(0, "08:00", "16:00", "classification")])
     on_leave = roster.operator(name="Fajar Cuti")
     with clock.frozen(MONDAY_9):
@@ -164,7 +164,7 @@ def test_the_reassign_list_offers_only_who_can_take_it_and_marks_over_quota(app,
             refused = str(exc.message)
         else:
             refused = ""
-    assert "cannot take work now" in refused
+    assert "tidak dapat menerima pekerjaan sekarang" in refused
     with app.app_context():
         assert db.session.scalar(sa.select(WorkItem)).assignee_id == holder
         assert db.session.scalar(sa.select(sa.func.count()).select_from(AssignmentDecision).where(
