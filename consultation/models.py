@@ -14,6 +14,8 @@ from core import clock
 from core.extensions import db
 from core.models import TimestampMixin, UTCDateTime, enum_column
 
+ITEM_TYPE = "consultation"  # the roster's item type of a ticket
+
 
 class RequestKind(enum.Enum):
     DATA = "data"

@@ -11,11 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from consultation import attachments, people, states
 from consultation.emails import notify_assignee, notify_received, notify_reply
 from consultation.models import (
+    ITEM_TYPE,
     SCORE_COLUMNS,
     Channel,
     ComplaintAbout,
@@ -27,7 +29,7 @@ from consultation.models import (
     Ticket,
 )
 from consultation.permissions import can_answer, can_view, is_requester
-from consultation.sla import start_clocks
+from consultation.sla import current_clock, start_clocks
 from core import audit, clock
 from core.errors import Conflict, Forbidden, Invalid
 from core.extensions import db
@@ -35,7 +37,6 @@ from core.transactions import retry_on_conflict
 from roster import engine
 from roster.calendar import working_calendar
 
-ITEM_TYPE = "consultation"
 LETTER_AGE_LIMIT = timedelta(days=366)  # an older letter is history, not a request to answer
 
 
@@ -125,7 +126,7 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry
         audit.record("consultation.submitted", ticket, entered_by or requester, number=ticket.number,
                      channel=channel.value, requester=requester.email or requester.full_name)
         notify_received(ticket)
-        work = engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number)
+        work = engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, _work_label(ticket), *current_clock(ticket))
         if entry is not None and entry.handle_myself:
             engine.submit_to_recorder(work, entered_by, entry.over_quota_reason)
         else:
@@ -136,6 +137,29 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry
         attachments.discard(keys)
         raise
     return ticket
+
+
+def _work_label(ticket: Ticket) -> str:
+    """What the work lists show and search: the number and the subject."""
+    return f"{ticket.number} · {ticket.subject}"[:120]
+
+
+def work_details(item_ids: list[str]):
+    """Roster work-list details of tickets (one query): subject, requester, channel, link, when it came in."""
+    from flask import url_for
+
+    from roster.worklist import WorkDetails
+
+    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.id.in_([int(i) for i in item_ids]))).unique()
+    found = {}
+    for ticket in tickets:
+        requester = ticket.requester.full_name
+        if ticket.requester.profile is not None and ticket.requester.profile.institution:
+            requester += f" ({ticket.requester.profile.institution})"
+        found[str(ticket.id)] = WorkDetails(ticket.subject, requester, ticket.channel.label,
+                                            url_for("consultation.detail", number=ticket.number),
+                                            ticket.received_at or ticket.submitted_at)
+    return found
 
 
 def _office_opening(day: date) -> datetime:
@@ -259,7 +283,8 @@ def reopen(actor, ticket: Ticket, note: str = "") -> None:
     ticket.assignee_id = None
     start_clocks(ticket, clock.now())
     db.session.flush()
-    engine.submit(engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number))
+    engine.submit(engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, _work_label(ticket),
+                                  *current_clock(ticket)))
     db.session.commit()
 
 

@@ -8,24 +8,21 @@ working days of eight working hours.  Reminders go out at 75 % of each clock.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
 
-from consultation.models import RequestKind, Ticket
+from consultation.models import ITEM_TYPE, RequestKind, Status, Ticket
 from core import registry
-from roster.calendar import working_calendar
+from roster import engine
+from roster.calendar import parse_working_duration, working_calendar
 
-WORKING_DAY = timedelta(hours=8)
 WARNING_SHARE = 0.75
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([hd])$")
 
 
 def _duration(text: str) -> timedelta:
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise ValueError(f"SLA: cannot read the duration {text.strip()!r} (use e.g. 4h or 2d)")
-    amount = float(match.group(1))
-    return WORKING_DAY * amount if match.group(2) == "d" else timedelta(hours=amount)
+    try:
+        return parse_working_duration(text)
+    except ValueError as exc:
+        raise ValueError(f"SLA: {exc}") from exc
 
 
 def parse_policies(text: str) -> dict[RequestKind, tuple[timedelta, timedelta]]:
@@ -80,3 +77,19 @@ def resume(ticket: Ticket, at: datetime) -> None:
         ticket.resolution_warn_at = calendar.add_working_time(ticket.resolution_warn_at, waited)
         ticket.resolution_due_at = calendar.add_working_time(ticket.resolution_due_at, waited)
     ticket.paused_at = None
+
+
+def current_clock(ticket: Ticket) -> tuple[datetime | None, datetime | None]:
+    """The deadline running now and its warning: the first response until answered, then resolution;
+    none while the request waits for the consumer or is finished."""
+    if ticket.status in (Status.WAITING, Status.RESOLVED, Status.CLOSED):
+        return None, None
+    if ticket.first_response_at is None:
+        return ticket.response_due_at, ticket.response_warn_at
+    return ticket.resolution_due_at, ticket.resolution_warn_at
+
+
+def sync_clock(ticket: Ticket) -> None:
+    """Show the ticket's running deadline on its roster work item (the work lists sort and mark by it)."""
+    due_at, warn_at = current_clock(ticket)
+    engine.set_clock(ITEM_TYPE, ticket.id, due_at, warn_at)

@@ -64,6 +64,8 @@ def move(ticket: Ticket, to: Status, actor=None, note: str = "", notify: bool = 
     event = StatusEvent(at=now, from_status=before, to_status=to, actor_id=getattr(actor, "id", None),
                         note=note[:255])
     ticket.events.append(event)
+    if ticket.id is not None:
+        sla.sync_clock(ticket)
     if notify:
         notify_status(ticket, note)
     return event

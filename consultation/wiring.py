@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from core.settings import ConfigurationError
     from roster.kinds import ROUTING_KINDS
     from roster.signals import register_owner
+    from roster.worklist import register_details
     from search_index.views import ASK_INSTEAD
 
     try:
@@ -31,6 +32,7 @@ def init_app(app) -> None:
     for kind, label in KIND_LABELS.items():
         ROUTING_KINDS.register(app, kind.value, label)
     register_owner(app, services.ITEM_TYPE, services.on_work_assigned)
+    register_details(app, services.ITEM_TYPE, services.work_details)
     sweeps.register(app, "consultation.sla-reminders", run_sweep)
     DEMO_LOADERS.register(app, ("consultation", demo.load))
     ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))

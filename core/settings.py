@@ -151,6 +151,8 @@ SETTINGS: tuple[Setting, ...] = (
             "office hours (office time zone) for working-time clocks, e.g. `mon-thu 07:30-16:00; fri 07:30-16:30`"),
     Setting("STATDESK_HOLIDAY_COUNTRY", "STATDESK_HOLIDAY_COUNTRY", str, "ID",
             "country whose public holidays (the `holidays` package) are not working days"),
+    Setting("STATDESK_ESCALATE_AFTER", "STATDESK_ESCALATE_AFTER", str, "4h",
+            "working time an item stays past its deadline before it goes on the supervisors' list (`4h`, `1d`)"),
     Setting("STATDESK_DEFAULT_QUOTA", "STATDESK_DEFAULT_QUOTA", int, 5,
             "open work items an operator may hold when the supervisor set no quota"),
     Setting("STATDESK_SLA", "STATDESK_SLA", str,

@@ -1,83 +1,28 @@
-"""The operators' console home and the supervisors' team workload."""
+"""The supervisors' team workload and taking queued work (the work list itself is ``roster.worklist``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from consultation.models import Ticket
-from consultation.states import OPEN
 from core.errors import Conflict, NotFound
 from core.extensions import db
-from orders.models import FulfilmentTask, TaskState
 from roster import engine
 from roster.duty import kinds_served_by
 from roster.models import WorkItem, WorkStatus
 
 
-@dataclass
-class ConsoleRow:
-    kind: str  # "consultation" | "complaint" | "fulfilment"
-    label: str
-    due_at: datetime | None
-    warn_at: datetime | None
-    ticket: Ticket | None = None
-    task: FulfilmentTask | None = None
-
-    def mark(self, now: datetime) -> str:
-        if self.due_at is not None and self.due_at <= now:
-            return "overdue"
-        if self.warn_at is not None and self.warn_at <= now:
-            return "due-soon"
-        return ""
-
-
-def _ticket_due(ticket: Ticket) -> tuple[datetime | None, datetime | None]:
-    if ticket.first_response_at is None:
-        return ticket.response_due_at, ticket.response_warn_at
-    return ticket.resolution_due_at, ticket.resolution_warn_at
-
-
-def my_work(user_id: int) -> list[ConsoleRow]:
-    """Open requests and fulfilment tasks assigned to the user, soonest due first (no due time last)."""
-    rows = []
-    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.assignee_id == user_id,
-                                                         Ticket.status.in_(OPEN))).unique().all()
-    for ticket in tickets:
-        due, warn = _ticket_due(ticket)
-        rows.append(ConsoleRow("complaint" if ticket.kind.value == "complaint" else "consultation",
-                               f"{ticket.number} · {ticket.subject}", due, warn, ticket=ticket))
-    tasks = db.session.scalars(sa.select(FulfilmentTask).options(sa.orm.joinedload(FulfilmentTask.order))
-                               .where(FulfilmentTask.assignee_id == user_id,
-                                      FulfilmentTask.state == TaskState.OPEN)).all()
-    rows += [ConsoleRow("fulfilment", f"#{task.order_id}", None, None, task=task) for task in tasks]
-    rows.sort(key=lambda r: (r.due_at is None, r.due_at.timestamp() if r.due_at else 0, r.label))
-    return rows
-
-
-def unassigned_queue(user_id: int) -> list[WorkItem]:
-    kinds = kinds_served_by(user_id)
-    if not kinds:
-        return []
-    return db.session.scalars(sa.select(WorkItem).where(WorkItem.status == WorkStatus.QUEUED,
-                                                        WorkItem.kind.in_(kinds))
-                              .order_by(WorkItem.queued_at, WorkItem.id)).all()
-
-
-def team_workload(operators, now: datetime, on_duty_ids: set[int]) -> list[dict]:
-    """Per operator: open items, overdue requests and whether on duty now (two grouped queries)."""
-    open_counts = dict(db.session.execute(
-        sa.select(WorkItem.assignee_id, sa.func.count()).where(WorkItem.status == WorkStatus.ASSIGNED)
-        .group_by(WorkItem.assignee_id)).all())
-    due = sa.case((Ticket.first_response_at.is_(None), Ticket.response_due_at), else_=Ticket.resolution_due_at)
-    overdue_counts = dict(db.session.execute(
-        sa.select(Ticket.assignee_id, sa.func.count()).where(Ticket.status.in_(OPEN), due <= now)
-        .group_by(Ticket.assignee_id)).all())
-    return [{"operator": op, "open": open_counts.get(op.id, 0), "overdue": overdue_counts.get(op.id, 0),
+def team_workload(operators, now: datetime, on_duty_ids: set[int]) -> tuple[list[dict], dict]:
+    """Per operator, and for work nobody holds yet: open items, overdue items, on duty now (two grouped queries)."""
+    holder = sa.case((WorkItem.status == WorkStatus.ASSIGNED, WorkItem.assignee_id), else_=None)
+    open_items = sa.select(holder.label("holder"), sa.func.count()).where(WorkItem.status != WorkStatus.DONE)
+    open_counts = dict(db.session.execute(open_items.group_by(holder)).all())
+    overdue_counts = dict(db.session.execute(open_items.where(WorkItem.due_at <= now).group_by(holder)).all())
+    rows = [{"operator": op, "open": open_counts.get(op.id, 0), "overdue": overdue_counts.get(op.id, 0),
              "on_duty": op.id in on_duty_ids} for op in operators]
+    return rows, {"open": open_counts.get(None, 0), "overdue": overdue_counts.get(None, 0)}
 
 
 def take(item_id: int, operator) -> WorkItem:

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import IntegerField
+from wtforms.validators import NumberRange, Optional
 
 from core import clock
 from core.extensions import db
+from core.fields import MAX_ID
 from core.forms import ChoiceFilter, ListFilters, TextFilter
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -16,11 +21,15 @@ from helpdesk import console as console_data
 from helpdesk import services
 from helpdesk.models import CATEGORIES, ForumSubscription, ForumThread
 from roster import services as roster_services
-from roster.duty import on_duty
+from roster.duty import kinds_served_by, on_duty
+from roster.kinds import known_kinds
+from roster.worklist import MARKS, WorkFilters, rows_for, work_query
 
 bp = Blueprint("helpdesk", __name__, template_folder="templates", url_prefix="/helpdesk")
 
 STAFF = ("operator", "producer", "supervisor", "finance", "admin")
+MARK_LABELS = {"escalated": _l("Escalated"), "overdue": _l("Overdue"), "due-soon": _l("Due soon"),
+               "queued": _l("Waiting in the queue"), "mine": _l("Held by me")}
 
 
 class ForumFilters(ListFilters):
@@ -90,12 +99,32 @@ def subscription(thread_id: int):
     return redirect(url_for("helpdesk.thread", thread_id=item.id))
 
 
+class WorkListFilters(ListFilters):
+    kind = TextFilter()
+    mark = ChoiceFilter(values=(*MARKS, "queued", "mine"))
+    holder = IntegerField(validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
+    q = TextFilter()
+
+
 @bp.get("/")
 @roles_required("operator", "supervisor")
 def console():
+    """The one work list: mine and my kinds' queue (operators), or the whole team's (supervisors)."""
     now = clock.now()
-    return render_template("helpdesk/console.html", rows=console_data.my_work(current_user.id),
-                           queue=console_data.unassigned_queue(current_user.id), now=now)
+    form = WorkListFilters.read(request.args)
+    kinds = known_kinds()
+    team = current_user.has_role("supervisor") and request.args.get("view") != "mine"
+    filters = WorkFilters(kind=form.kind.value if form.kind.value in kinds else "", mark=form.mark.value,
+                          holder=form.holder.data if team else None, text=form.q.value[:100])
+    if team:
+        query = work_query(now, filters)
+    else:
+        query = work_query(now, filters, operator_id=current_user.id, kinds=kinds_served_by(current_user.id))
+    page = paginate(query)
+    return render_template("helpdesk/console.html", page=page, rows=rows_for(page.items), now=now, team=team,
+                           filters=filters, kinds=kinds, marks=MARK_LABELS, operators=roster_services.operators(),
+                           is_supervisor=current_user.has_role("supervisor"),
+                           age=lambda at: format_timedelta(now - at, granularity="minute", threshold=1.5))
 
 
 @bp.post("/queue/<int:item_id>/take")
@@ -110,5 +139,5 @@ def take(item_id: int):
 @roles_required("supervisor")
 def team():
     now = clock.now()
-    rows = console_data.team_workload(roster_services.operators(), now, set(on_duty(now)))
-    return render_template("helpdesk/team.html", rows=rows)
+    rows, unassigned = console_data.team_workload(roster_services.operators(), now, set(on_duty(now)))
+    return render_template("helpdesk/team.html", rows=rows, unassigned=unassigned)

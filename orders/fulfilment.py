@@ -11,7 +11,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, url_for
+from flask_babel import gettext as _
 
 from core import audit, clock
 from core.extensions import db
@@ -67,6 +68,18 @@ def on_work_assigned(item, decision, actor=None) -> None:
     if task is not None and task.state is TaskState.OPEN:
         task.assignee_id = item.assignee_id
         audit.record("fulfilment.assigned", task, actor, order=task.order.number, operator=item.assignee_id)
+
+
+def work_details(item_ids: list[str]):
+    """Roster work-list details of fulfilment tasks (one query): the order, who ordered, a link to the desk."""
+    from roster.worklist import WorkDetails
+
+    tasks = db.session.scalars(sa.select(FulfilmentTask).options(sa.orm.joinedload(FulfilmentTask.order))
+                               .where(FulfilmentTask.id.in_([int(i) for i in item_ids]))).all()
+    return {str(task.id): WorkDetails(
+        _("Prepare the data of order %(number)s", number=task.order.number or task.order_id),
+        task.order.user.full_name if task.order.user else "", _("Website"),
+        url_for("orders_desk.desk_order", order_id=task.order_id), task.created_at) for task in tasks}
 
 
 def close_task(task: FulfilmentTask, event: str, actor=None, **details) -> None:

@@ -16,10 +16,12 @@ def init_app(app) -> None:
     from orders.cli import cli
     from orders.finance.views import bp as finance_bp
     from orders.fulfilment import ITEM_TYPE, ROUTING_KIND, on_work_assigned
+    from orders.fulfilment import work_details as fulfilment_details
     from orders.invoicing import expire_due_invoices
     from orders.views import bp
     from roster.kinds import ROUTING_KINDS
     from roster.signals import register_owner
+    from roster.worklist import register_details
 
     app.register_blueprint(bp)
     app.register_blueprint(desk.bp)
@@ -35,6 +37,7 @@ def init_app(app) -> None:
     sweeps.register(app, "orders.invoice-expiry", expire_due_invoices)
     ROUTING_KINDS.register(app, ROUTING_KIND, _l("Data preparation for orders"))
     register_owner(app, ITEM_TYPE, on_work_assigned)
+    register_details(app, ITEM_TYPE, fulfilment_details)
     for role in ("operator", "finance", "admin"):
         register_link(app, NavLink(role, _l("Order desk"), "orders_desk.desk",
                                    _l("Review, invoice and fulfil orders."), order=40))

@@ -25,6 +25,17 @@ DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _PART = re.compile(r"^\s*([a-z]{3})(?:-([a-z]{3}))?\s+(\d{1,2}):(\d{2})-(\d{1,2}):(\d{2})\s*$")
 MAX_DAYS = 3660  # no clock runs longer than ten years
 CLOSURES_TTL = 60.0
+WORKING_DAY = timedelta(hours=8)
+_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([hd])$")
+
+
+def parse_working_duration(text: str) -> timedelta:
+    """``4h`` (working hours) or ``2d`` (working days of eight working hours) as a ``timedelta``."""
+    match = _DURATION.match(text.strip())
+    if not match:
+        raise ValueError(f"cannot read the duration {text.strip()!r} (use e.g. 4h or 2d)")
+    amount = float(match.group(1))
+    return WORKING_DAY * amount if match.group(2) == "d" else timedelta(hours=amount)
 
 
 def parse_office_hours(text: str) -> dict[int, tuple[tuple[time, time], ...]]:

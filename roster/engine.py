@@ -50,6 +50,8 @@ class Routable:
     item_id: str | int
     kind: str
     label: str = ""
+    due_at: datetime | None = None  # the item's first deadline and its warning (``set_clock`` changes them)
+    warn_at: datetime | None = None
 
 
 class QuotaReached(Conflict):
@@ -88,7 +90,22 @@ def _start_routing(work: Routable, now: datetime) -> WorkItem:
         raise ValueError(f"{work.item_type} {work.item_id} is already being routed")
     item.kind, item.status, item.assignee_id = work.kind, WorkStatus.QUEUED, None
     item.queued_at, item.assigned_at, item.done_at = now, None, None
+    item.due_at, item.warn_at, item.escalated_at = work.due_at, work.warn_at, None
     return item
+
+
+def set_clock(item_type: str, item_id: str | int, due_at: datetime | None, warn_at: datetime | None) -> None:
+    """The owner's deadline for an open item moved (answered, paused, resumed); ``None`` while paused.
+
+    An escalation ends when the new deadline lies ahead.  One UPDATE, no lock taken
+    first: the owner calls it in the transaction that moved its own clock.
+    """
+    still_late = due_at is not None and due_at <= clock.now()
+    db.session.execute(
+        sa.update(WorkItem)
+        .where(WorkItem.item_type == item_type, WorkItem.item_id == str(item_id), WorkItem.status != WorkStatus.DONE)
+        .values(due_at=due_at, warn_at=warn_at, escalated_at=WorkItem.escalated_at if still_late else None)
+        .execution_options(synchronize_session="fetch"))
 
 
 class NotOnDuty(Conflict):

@@ -158,6 +158,12 @@ class WorkItem(db.Model):
     queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the item's running clock, kept by its owner (``engine.set_clock``): the next deadline and its warning,
+    # none while the clock is paused (waiting for the consumer); ``escalated_at`` once the breach went to the
+    # supervisors (``roster.escalation``)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     assignee: Mapped[User | None] = relationship(lazy="selectin")
 
@@ -165,7 +171,20 @@ class WorkItem(db.Model):
         sa.UniqueConstraint("item_type", "item_id"),
         sa.Index("ix_roster_work_item_load", "assignee_id", "status", "kind"),
         sa.Index("ix_roster_work_item_queue", "status", "queued_at"),
+        sa.Index("ix_roster_work_item_due", "status", "due_at"),
     )
+
+    def mark(self, now: datetime) -> str:
+        """``escalated``, ``overdue``, ``due-soon`` or ``""`` for the lists."""
+        if self.status is WorkStatus.DONE:
+            return ""
+        if self.escalated_at is not None:
+            return "escalated"
+        if self.due_at is not None and self.due_at <= now:
+            return "overdue"
+        if self.warn_at is not None and self.warn_at <= now:
+            return "due-soon"
+        return ""
 
 
 class DecisionOutcome(enum.Enum):
@@ -173,6 +192,7 @@ class DecisionOutcome(enum.Enum):
     QUEUED = "queued"
     REASSIGNED = "reassigned"
     TAKEN = "taken"  # by the operator themselves, from the queue
+    ESCALATED = "escalated"  # breached for longer than STATDESK_ESCALATE_AFTER: on the supervisors' list
 
 
 class AssignmentDecision(db.Model):

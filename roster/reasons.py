@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from core.timefmt import format_local
 from roster.kinds import kind_label
 
+OUTCOME_LABELS = {"assigned": _l("Assigned"), "queued": _l("Queued"), "reassigned": _l("Reassigned"),
+                  "taken": _l("Taken"), "escalated": _l("Escalated")}
 WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
 
@@ -56,6 +61,9 @@ def _describe(reason: dict) -> str:
     if code == "substitute":
         return _("given to the named substitute, load %(load)s/%(quota)s", load=reason["load"],
                  quota=reason["quota"])
+    if code == "escalated":
+        return _("escalated to the supervisors: due %(due)s, still open %(hours)s working hours later",
+                 due=format_local(datetime.fromisoformat(reason["due_at"])), hours=reason["after_hours"])
     if code == "recorder":
         text = _("handled on the spot by the operator who recorded it, load %(load)s/%(quota)s",
                  load=reason["load"], quota=reason["quota"])

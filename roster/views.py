@@ -8,11 +8,15 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms import IntegerField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, Optional
 
 from core import clock
 from core.errors import DomainError, flash_refusal
 from core.extensions import db
+from core.fields import MAX_ID
+from core.forms import EnumFilter, ListFilters
 from core.pagination import paginate
 from core.permissions import roles_required
 from roster import services
@@ -21,6 +25,7 @@ from roster.forms import ClosureForm, ExceptionForm, QuotaForm, ReassignForm, Sh
 from roster.kinds import kind_label, known_kinds
 from roster.models import (
     AssignmentDecision,
+    DecisionOutcome,
     DutyException,
     DutyShift,
     ExceptionKind,
@@ -28,8 +33,9 @@ from roster.models import (
     WorkItem,
     WorkStatus,
 )
-from roster.reasons import WEEKDAY_NAMES, describe
+from roster.reasons import OUTCOME_LABELS, WEEKDAY_NAMES, describe
 from roster.services import ExceptionData
+from roster.worklist import rows_for
 
 bp = Blueprint("roster", __name__, template_folder="templates", url_prefix="/roster")
 
@@ -186,15 +192,31 @@ def _reassign_choices(item: WorkItem, known: dict | None = None) -> list[SelectC
     return [SelectChoice(c.operator.id, c.label()) for c in known[item.kind] if c.operator.id != holder]
 
 
+class DecisionFilters(ListFilters):
+    item = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    operator = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    outcome = EnumFilter(enum_class=DecisionOutcome)
+
+
 @bp.get("/decisions")
 @roles_required("supervisor")
 def decisions():
     from flask import request
 
+    form = DecisionFilters.read(request.args)
     query = sa.select(AssignmentDecision).order_by(AssignmentDecision.id.desc())
+    if form.item.data:
+        query = query.where(AssignmentDecision.work_item_id == form.item.data)
+    if form.operator.data:
+        query = query.where(AssignmentDecision.operator_id == form.operator.data)
+    if form.outcome.data is not None:
+        query = query.where(AssignmentDecision.outcome == form.outcome.data)
     page = paginate(query)
+    links = {(row.item.item_type, row.item.item_id): row.details.url
+             for row in rows_for([decision.work_item for decision in page.items]) if row.details}
     known: dict = {}
-    return render_template("roster/decisions.html", page=page, describe=describe,
+    return render_template("roster/decisions.html", page=page, describe=describe, form=form, links=links,
+                           outcomes=OUTCOME_LABELS, operators=services.operators(),
                            choices=lambda item: _reassign_choices(item, known),
                            kind_label=kind_label, WorkStatus=WorkStatus, args=request.args)
 

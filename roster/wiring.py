@@ -13,6 +13,7 @@ def init_app(app) -> None:
     from roster import demo
     from roster.cli import cli
     from roster.continuity import continuity_sweep, on_account_deactivated
+    from roster.escalation import escalation_sweep
     from roster.kinds import kind_label
     from roster.services import drain_queue_sweep
     from roster.views import bp
@@ -23,6 +24,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     sweeps.register(app, "roster.continuity", continuity_sweep)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
+    sweeps.register(app, "roster.escalation", escalation_sweep)
     account_deactivated.connect(on_account_deactivated, sender=app, weak=False)
     DEMO_LOADERS.register(app, ("roster", demo.load))
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
@@ -37,8 +39,13 @@ def _check_calendar(app) -> None:
     """Refuse to start with office hours or a holiday country that cannot be read."""
     from core.settings import ConfigurationError
     from roster.calendar import CALENDAR
+    from roster.escalation import ESCALATE_AFTER
 
     try:
         CALENDAR.get(app)  # built now, so a bad setting stops the start and not a later request
     except (ValueError, NotImplementedError, KeyError) as exc:
         raise ConfigurationError(f"STATDESK_OFFICE_HOURS / STATDESK_HOLIDAY_COUNTRY: {exc}") from exc
+    try:
+        ESCALATE_AFTER.get(app)
+    except ValueError as exc:
+        raise ConfigurationError(f"STATDESK_ESCALATE_AFTER: {exc}") from exc

@@ -150,6 +150,14 @@ def users(app):
 
 
 @pytest.fixture
+def roster(app, users):
+    """Builder of duty rosters: ``roster.operator(shifts=[(0, "08:00", "16:00", "data")])`` (tests.support.roster)."""
+    from tests.support.roster import RosterMaker
+
+    return RosterMaker(app, users)
+
+
+@pytest.fixture
 def login(client, users):
     """Sign a user in through the login form, and its second step when one is asked; returns the e-mail."""
 

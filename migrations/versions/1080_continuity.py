@@ -1,4 +1,4 @@
-"""Continuity of work: a substitute on leave entries, office closures that stop every clock, letters
+"""Continuity of work: a substitute on leave entries, office closures that stop every clock, clocks on work items, letters
 
 Revision ID: 1080_continuity
 Revises: 0980_two_factor
@@ -32,6 +32,11 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_closure')),
     sa.UniqueConstraint('day', name=op.f('uq_roster_closure_day'))
     )
+    with op.batch_alter_table('roster_work_item') as batch_op:
+        batch_op.add_column(sa.Column('due_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('warn_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True))
+        batch_op.create_index('ix_roster_work_item_due', ['status', 'due_at'], unique=False)
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table('consultation_letter',
@@ -50,6 +55,11 @@ def downgrade():
     op.drop_table('consultation_letter')
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.drop_column('received_at')
+    with op.batch_alter_table('roster_work_item') as batch_op:
+        batch_op.drop_index('ix_roster_work_item_due')
+        batch_op.drop_column('escalated_at')
+        batch_op.drop_column('warn_at')
+        batch_op.drop_column('due_at')
     op.drop_table('roster_closure')
     with op.batch_alter_table('roster_exception') as batch_op:
         batch_op.drop_constraint(op.f('fk_roster_exception_substitute_id_user_account'), type_='foreignkey')

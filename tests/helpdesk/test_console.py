@@ -1,50 +1,49 @@
 """Console home: my work by due time with marks; team workload; access per role."""
 
-from datetime import timedelta
-
 import pytest
 import sqlalchemy as sa
 
-from accounts.models import User
-from consultation.models import Ticket
+from consultation.models import RequestKind, Ticket
 from core import clock
 from core.extensions import db
 from tests.consultation.helpers import open_request
+from tests.support.roster import wib
+
+MONDAY = (2026, 11, 23)
 
 
-def _assign(app, number, email, due_in, warn_in):
-    with app.app_context():
-        now = clock.now()
-        operator_id = db.session.scalar(sa.select(User.id).where(User.email == email))
-        ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
-        ticket.assignee_id = operator_id
-        ticket.first_response_at = None
-        ticket.response_due_at = now + due_in
-        ticket.response_warn_at = now + warn_in
-        db.session.commit()
-
-
-def test_my_work_is_ordered_by_due_time_with_marks(app, client, users, login):
-    operator = users.make("operator")
+def test_my_work_is_ordered_by_due_time_with_marks(app, client, roster, users, login):
+    operator = "ani@example.org"
+    roster.operator(shifts=[(0, "08:00", "16:00", "data,complaint"), (1, "08:00", "16:00", "data,complaint")],
+                    email=operator)
     consumer = users.make()
-    later, overdue, soon = (open_request(app, consumer) for _ in range(3))
-    _assign(app, later, operator, timedelta(days=3), timedelta(days=2))
-    _assign(app, overdue, operator, timedelta(hours=-1), timedelta(hours=-2))
-    _assign(app, soon, operator, timedelta(hours=2), timedelta(hours=-1))
+    with clock.frozen(wib(*MONDAY, 9)):
+        overdue = open_request(app, consumer)  # a working day to answer: due Tuesday 09:00
+    with clock.frozen(wib(*MONDAY, 14)):
+        later = open_request(app, consumer)  # due Tuesday 14:00
+    with clock.frozen(wib(*MONDAY, 15)):
+        soon = open_request(app, consumer, RequestKind.COMPLAINT)  # four working hours: due Tuesday 11:00
     login(operator)
-    html = client.get("/helpdesk/").get_data(as_text=True)
+    with clock.frozen(wib(2026, 11, 24, 10)):
+        html = client.get("/helpdesk/").get_data(as_text=True)
     assert html.index(overdue) < html.index(soon) < html.index(later)
     assert html.count('work-row overdue') == 1 and html.count('work-row due-soon') == 1
+    assert "24-11-2026 09:00 WIB" in html  # local time, not UTC
 
 
-def test_team_workload_counts_overdue_per_operator(app, client, users, login):
-    operator = users.make("operator", full_name="Ani Operator")
-    number = open_request(app, users.make())
-    _assign(app, number, operator, timedelta(hours=-1), timedelta(hours=-2))
+def test_team_workload_counts_overdue_per_operator_and_unassigned(app, client, roster, users, login):
+    roster.operator(name="Ani Operator")  # Mondays
+    with clock.frozen(wib(*MONDAY, 9)):
+        open_request(app, users.make())
+    with clock.frozen(wib(2026, 11, 28, 9)):  # a Saturday: nobody on duty, the request waits unassigned
+        open_request(app, users.make())
     login(users.make("supervisor"))
-    html = client.get("/helpdesk/team").get_data(as_text=True)
+    with clock.frozen(wib(2026, 12, 1, 9)):
+        html = client.get("/helpdesk/team").get_data(as_text=True)
     row = html[html.index("Ani Operator"):]
-    assert "<td>1</td>" in row[:200]
+    assert "<td>1</td><td>1</td>" in row[:200]
+    unassigned = html[html.index('id="unassigned"'):]
+    assert "<td>1</td><td>1</td>" in unassigned[:300]
     assert "/roster/" in html
 
 

@@ -28,7 +28,8 @@ def test_another_office_time_zone_shifts_the_hours():
 
 @pytest.mark.parametrize("overrides", [{"STATDESK_OFFICE_HOURS": "weekdays 8-4"},
                                        {"STATDESK_HOLIDAY_COUNTRY": "XX"},
-                                       {"STATDESK_SLA": "data=1d/5d"}])
+                                       {"STATDESK_SLA": "data=1d/5d"},
+                                       {"STATDESK_ESCALATE_AFTER": "soon"}])
 def test_unreadable_calendar_or_sla_settings_stop_the_start(app_config, overrides):
     with pytest.raises(ConfigurationError):
         create_app({**app_config, **overrides})
