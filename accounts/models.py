@@ -156,6 +156,17 @@ class ThrottleScope(enum.Enum):
     ADDRESS = "address"
     SECOND_FACTOR = "second_factor"  # wrong codes at the second step, keyed by user id
 
+    @property
+    def label(self) -> str:
+        return str(THROTTLE_SCOPE_LABELS[self])
+
+
+THROTTLE_SCOPE_LABELS = {
+    ThrottleScope.ACCOUNT: _l("Per account"),
+    ThrottleScope.ADDRESS: _l("Per address"),
+    ThrottleScope.SECOND_FACTOR: _l("Per second factor"),
+}
+
 
 class LoginThrottle(db.Model):
     """Failed sign-ins counted per account e-mail and per client address."""

@@ -70,6 +70,18 @@ class TariffKind(enum.Enum):
     PER_UNIT = "per_unit"  # unit price × quantity
     REGRESSIVE = "regressive"  # brackets: the unit price falls as the quantity rises
 
+    @property
+    def label(self) -> str:
+        return str(TARIFF_KIND_LABELS[self])
+
+
+TARIFF_KIND_LABELS = {
+    TariffKind.NONE: _l("Free of charge"),
+    TariffKind.FLAT: _l("Flat price"),
+    TariffKind.PER_UNIT: _l("Price per unit"),
+    TariffKind.REGRESSIVE: _l("Price falling with quantity"),
+}
+
 
 class Item(TimestampMixin, db.Model):
     __tablename__ = "catalog_item"

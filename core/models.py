@@ -11,6 +11,7 @@ import enum
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -82,6 +83,18 @@ class OutboxStatus(enum.Enum):
     SENT = "sent"
     FAILED = "failed"
     HELD = "held"  # no SMTP configured: kept for the admin outbox page
+
+    @property
+    def label(self) -> str:
+        return str(OUTBOX_STATUS_LABELS[self])
+
+
+OUTBOX_STATUS_LABELS = {
+    OutboxStatus.PENDING: _l("Waiting to be sent"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
+    OutboxStatus.HELD: _l("Held (no mail server set)"),
+}
 
 
 class OutboxMessage(db.Model):

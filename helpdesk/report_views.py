@@ -44,10 +44,15 @@ def index():
     chosen = period()
     by_kind, by_operator = reports.times(chosen)
     sla, backlog, ikm = reports.sla(chosen), reports.backlog(), reports.ikm(chosen)
+    sla_operators = reports.sla(chosen, by="operator")
     open_counts = [(kind, sum(row.values())) for kind, row in backlog.items()]
-    charts = {"sla": [(r.kind, r.resolution_share) for r in sla], "ikm": [(r.month, r.index) for r in ikm],
+    charts = {"response": [(r.kind, r.response_share) for r in sla],
+              "resolution": [(r.kind, r.resolution_share) for r in sla],
+              "operators": [(r.kind, r.response_share) for r in sla_operators],
+              "ikm": [(r.month, r.index) for r in ikm],
               "backlog": open_counts, "backlog_top": max([1, *(n for _kind, n in open_counts)])}
-    return render_template("helpdesk/reports.html", period=chosen, sla=sla, backlog=backlog, by_kind=by_kind,
+    return render_template("helpdesk/reports.html", period=chosen, sla=sla, sla_operators=sla_operators,
+                           backlog=backlog, by_kind=by_kind,
                            by_operator=by_operator, ikm=ikm, charts=charts,
                            elements=[str(e) for e in reports.ELEMENT_NAMES],
                            ages=[label for _limit, label in reports.AGES])
@@ -58,7 +63,9 @@ def _rows(name: str, chosen: reports.Period) -> list[list]:
         return [["kind", "requests", "response_met", "response_missed", "response_met_percent", "resolution_met",
                  "resolution_missed", "resolution_met_percent"]] + [
             [r.kind, r.requests, r.response_met, r.response_missed, r.response_share, r.resolution_met,
-             r.resolution_missed, r.resolution_share] for r in reports.sla(chosen)]
+             r.resolution_missed, r.resolution_share] for r in reports.sla(chosen)] + [
+            [r.kind, r.requests, r.response_met, r.response_missed, r.response_share, r.resolution_met,
+             r.resolution_missed, r.resolution_share] for r in reports.sla(chosen, by="operator")]
     if name == "backlog":
         ages = [label for _limit, label in reports.AGES]
         return [["kind", *ages]] + [[kind, *(row[a] for a in ages)] for kind, row in reports.backlog().items()]

@@ -3,10 +3,12 @@ times, and the satisfaction index (IKM) by month and element.
 
 A period is a range of local dates (the office time zone), inclusive; requests
 count in the period they were submitted in, ratings in the period they were
-given in.  Times are plain elapsed hours (not working hours), so they read the
-same to a consumer; the SLA deadlines themselves are working time and come from
-``consultation.sla`` as stored on each request.  The backlog is the open
-requests now, whatever the period.
+given in.  Times are working hours (office hours minus holidays and office closures,
+``roster.calendar``), counted from when the request reached the office (a letter's
+date received) — the same time the SLA deadlines run in, so a time and its
+deadline compare.  SLA compliance is given per kind and per operator.  Rows are
+labelled in the reader's language.  The backlog is the open requests now,
+whatever the period.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from consultation.models import OPEN_STATUSES, SCORE_COLUMNS, Rating, RequestKin
 from core import clock
 from core.extensions import db
 from core.timefmt import local_zone, to_local
+from roster.calendar import working_calendar
 
 AGES = ((timedelta(days=1), "< 1 d"), (timedelta(days=3), "1-3 d"), (timedelta(days=7), "3-7 d"),
         (None, "> 7 d"))
@@ -85,11 +88,19 @@ class SlaRow:
         return self.share(self.resolution_met, self.resolution_missed)
 
 
-def sla(period: Period) -> list[SlaRow]:
+def sla(period: Period, by: str = "kind") -> list[SlaRow]:
+    """First response and resolution kept or missed, per kind (every kind, even without requests) or per
+    operator who held the request."""
     now = clock.now()
-    counts: dict[str, list[int]] = {kind.value: [0, 0, 0, 0, 0] for kind in RequestKind}
+    counts: dict[str, list[int]] = {str(kind.label): [0, 0, 0, 0, 0] for kind in RequestKind} if by == "kind" else {}
     for ticket in _tickets(period):
-        row = counts[ticket.kind.value]
+        if by == "kind":
+            group = str(ticket.kind.label)
+        elif ticket.assignee is not None:
+            group = ticket.assignee.full_name or ticket.assignee.email
+        else:
+            continue
+        row = counts.setdefault(group, [0, 0, 0, 0, 0])
         row[0] += 1
         for offset, kept in ((1, _met(ticket.first_response_at, ticket.response_due_at, now)),
                              (3, _met(ticket.resolved_at, ticket.resolution_due_at, now))):
@@ -97,19 +108,19 @@ def sla(period: Period) -> list[SlaRow]:
                 row[offset] += 1
             elif kept is False:
                 row[offset + 1] += 1
-    return [SlaRow(kind, *values) for kind, values in counts.items()]
+    return [SlaRow(group, *values) for group, values in sorted(counts.items()) if by == "kind" or values[0]]
 
 
 def backlog() -> dict[str, dict[str, int]]:
     """Open requests now, by kind and by age since submission."""
     now = clock.now()
-    table = {kind.value: {label: 0 for _limit, label in AGES} for kind in RequestKind}
+    table = {kind: {label: 0 for _limit, label in AGES} for kind in RequestKind}
     for kind, submitted in db.session.execute(sa.select(Ticket.kind, Ticket.submitted_at).where(
             Ticket.number.isnot(None), Ticket.status.in_(OPEN_STATUSES))):
         age = now - submitted
         label = next(label for limit, label in AGES if limit is None or age < limit)
-        table[kind.value][label] += 1
-    return table
+        table[kind][label] += 1
+    return {str(kind.label): row for kind, row in table.items()}
 
 
 @dataclass(frozen=True)
@@ -132,17 +143,22 @@ def times(period: Period) -> tuple[list[TimeRow], list[TimeRow]]:
     """First-response and resolution hours by kind and by operator."""
     by_kind: dict[str, list[Ticket]] = defaultdict(list)
     by_operator: dict[str, list[Ticket]] = defaultdict(list)
+    calendar = working_calendar()
+
+    def hours(start: datetime, end: datetime) -> float:
+        return calendar.working_time_between(start, end).total_seconds() / 3600
+
     for ticket in _tickets(period):
-        by_kind[ticket.kind.value].append(ticket)
+        by_kind[str(ticket.kind.label)].append(ticket)
         if ticket.assignee is not None:
             by_operator[ticket.assignee.full_name or ticket.assignee.email].append(ticket)
 
     def rows(groups: dict[str, list[Ticket]]) -> list[TimeRow]:
         found = []
         for group, tickets in sorted(groups.items()):
-            response = [(t.first_response_at - t.submitted_at).total_seconds() / 3600 for t in tickets
+            response = [hours(t.received_at or t.submitted_at, t.first_response_at) for t in tickets
                         if t.first_response_at]
-            resolution = [(t.resolved_at - t.submitted_at).total_seconds() / 3600 for t in tickets if t.resolved_at]
+            resolution = [hours(t.received_at or t.submitted_at, t.resolved_at) for t in tickets if t.resolved_at]
             found.append(TimeRow(group, len(tickets), *_hours(response), *_hours(resolution)))
         return found
 

@@ -248,6 +248,16 @@ class TaskState(enum.Enum):
     OPEN = "open"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        return str(TASK_STATE_LABELS[self])
+
+
+TASK_STATE_LABELS = {
+    TaskState.OPEN: _l("To be prepared"),
+    TaskState.DONE: _l("Prepared"),
+}
+
 
 class FulfilmentTask(TimestampMixin, db.Model):
     """Work for an operator who must prepare data for an order (one per order)."""

@@ -12,6 +12,7 @@ import enum
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -57,6 +58,16 @@ class DutyShift(TimestampMixin, db.Model):
 class ExceptionKind(enum.Enum):
     LEAVE = "leave"  # off duty on these dates, whatever the weekly pattern says
     EXTRA = "extra"  # an extra shift on one date (also on a holiday)
+
+    @property
+    def label(self) -> str:
+        return str(EXCEPTION_KIND_LABELS[self])
+
+
+EXCEPTION_KIND_LABELS = {
+    ExceptionKind.LEAVE: _l("Leave"),
+    ExceptionKind.EXTRA: _l("Extra shift"),
+}
 
 
 class DutyException(TimestampMixin, db.Model):
@@ -141,6 +152,17 @@ class WorkStatus(enum.Enum):
     ASSIGNED = "assigned"
     DONE = "done"
 
+    @property
+    def label(self) -> str:
+        return str(WORK_STATUS_LABELS[self])
+
+
+WORK_STATUS_LABELS = {
+    WorkStatus.QUEUED: _l("In the queue"),
+    WorkStatus.ASSIGNED: _l("Assigned"),
+    WorkStatus.DONE: _l("Done"),
+}
+
 
 class WorkItem(db.Model):
     """A routable piece of work, keyed by ``item_type`` + ``item_id``; ``kind`` is the skill it needs."""
@@ -193,6 +215,19 @@ class DecisionOutcome(enum.Enum):
     REASSIGNED = "reassigned"
     TAKEN = "taken"  # by the operator themselves, from the queue
     ESCALATED = "escalated"  # breached for longer than STATDESK_ESCALATE_AFTER: on the supervisors' list
+
+    @property
+    def label(self) -> str:
+        return str(OUTCOME_LABELS[self])
+
+
+OUTCOME_LABELS = {
+    DecisionOutcome.ASSIGNED: _l("Assigned"),
+    DecisionOutcome.QUEUED: _l("Queued"),
+    DecisionOutcome.REASSIGNED: _l("Reassigned"),
+    DecisionOutcome.TAKEN: _l("Taken"),
+    DecisionOutcome.ESCALATED: _l("Escalated"),
+}
 
 
 class AssignmentDecision(db.Model):

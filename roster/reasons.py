@@ -10,8 +10,6 @@ from flask_babel import lazy_gettext as _l
 from core.timefmt import format_local
 from roster.kinds import kind_label
 
-OUTCOME_LABELS = {"assigned": _l("Assigned"), "queued": _l("Queued"), "reassigned": _l("Reassigned"),
-                  "taken": _l("Taken"), "escalated": _l("Escalated")}
 WEEKDAY_NAMES = (_l("Mon"), _l("Tue"), _l("Wed"), _l("Thu"), _l("Fri"), _l("Sat"), _l("Sun"))
 
 

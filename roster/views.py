@@ -33,7 +33,7 @@ from roster.models import (
     WorkItem,
     WorkStatus,
 )
-from roster.reasons import OUTCOME_LABELS, WEEKDAY_NAMES, describe
+from roster.reasons import WEEKDAY_NAMES, describe
 from roster.services import ExceptionData
 from roster.worklist import rows_for
 
@@ -216,7 +216,7 @@ def decisions():
              for row in rows_for([decision.work_item for decision in page.items]) if row.details}
     known: dict = {}
     return render_template("roster/decisions.html", page=page, describe=describe, form=form, links=links,
-                           outcomes=OUTCOME_LABELS, operators=services.operators(),
+                           outcomes=DecisionOutcome, operators=services.operators(),
                            choices=lambda item: _reassign_choices(item, known),
                            kind_label=kind_label, WorkStatus=WorkStatus, args=request.args)
 

@@ -5,13 +5,15 @@ are English, so English needs no catalog.  Usage::
 
     python scripts/i18n.py update    # extract from source, merge into each .po
     python scripts/i18n.py compile   # build the .mo files (the set-up runs this)
-    python scripts/i18n.py check     # list untranslated msgids and msgids translated two ways
+    python scripts/i18n.py check     # untranslated msgids, msgids translated two ways, codes printed raw
 """
 
 from __future__ import annotations
 
+import glob
 import io
 import os
+import re
 import sys
 
 from babel.messages.catalog import Catalog
@@ -121,6 +123,35 @@ def conflicts() -> list[str]:
     return problems
 
 
+_OUTPUT = re.compile(r"{{(.*?)}}", re.S)
+_RAW_VALUE = re.compile(r"\.value\b(?!\s*(?:==|!=|in\b|not\b|\|string\s+in\b))")
+
+
+def templates() -> list[str]:
+    return [path for package in PACKAGES
+            for path in sorted(glob.glob(os.path.join(ROOT, package, "templates", "**", "*.html"), recursive=True))]
+
+
+def raw_codes(paths: list[str] | None = None) -> list[str]:
+    """Template lines that print a stored code (``something.value``) as text instead of its label.
+
+    A code may go into an attribute (``value="{{ s.value }}"``, ``data-value=…``) or a comparison; what a
+    person reads is the member's ``label``.
+    """
+    problems = []
+    for path in templates() if paths is None else paths:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read()
+        for match in _OUTPUT.finditer(text):
+            before = text[:match.start()]
+            in_tag = before.rfind("<") > before.rfind(">")
+            if not in_tag and _RAW_VALUE.search(match.group(1)):
+                line = text.count("\n", 0, match.start()) + 1
+                problems.append(f"{os.path.relpath(path, ROOT)}:{line}: prints a stored code; show its label: "
+                                f"{{{{{match.group(1).strip()}}}}}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -128,7 +159,7 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing() + conflicts()
+        problems = missing() + conflicts() + raw_codes()
         print("\n".join(problems) or "all messages translated")
         return 1 if problems else 0
     else:

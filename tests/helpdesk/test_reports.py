@@ -71,31 +71,42 @@ def table(client, name, **args) -> list[dict]:
     return list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
 
 
-def test_sla_compliance_by_kind(data, supervisor):
+# the kinds as the Indonesian reader sees them (rows are labelled, never a stored code)
+DATA, COMPLAINT = "Konsultasi data", "Pengaduan"
+METADATA, CLASSIFICATION = "Metadata dan rekomendasi kegiatan statistik", "Klasifikasi statistik (KBLI/KBJI)"
+
+
+def test_sla_compliance_by_kind_and_by_operator(data, supervisor):
     rows = {row["kind"]: row for row in table(supervisor, "sla")}
-    assert rows["data"] == {"kind": "data", "requests": "2", "response_met": "1", "response_missed": "1",
-                            "response_met_percent": "50.0", "resolution_met": "1", "resolution_missed": "1",
-                            "resolution_met_percent": "50.0"}
-    assert rows["complaint"]["response_met_percent"] == "100.0" and rows["complaint"]["resolution_met"] == "1"
-    assert rows["classification"]["requests"] == "1"  # its clocks still run: neither kept nor missed
-    assert rows["classification"]["response_met_percent"] == "" and rows["metadata"]["requests"] == "0"
+    assert rows[DATA] == {"kind": DATA, "requests": "2", "response_met": "1", "response_missed": "1",
+                          "response_met_percent": "50.0", "resolution_met": "1", "resolution_missed": "1",
+                          "resolution_met_percent": "50.0"}
+    assert rows[COMPLAINT]["response_met_percent"] == "100.0" and rows[COMPLAINT]["resolution_met"] == "1"
+    assert rows[CLASSIFICATION]["requests"] == "1"  # its clocks still run: neither kept nor missed
+    assert rows[CLASSIFICATION]["response_met_percent"] == "" and rows[METADATA]["requests"] == "0"
+    # per operator: Ana kept t1 and t3 (t5 still runs); Budi missed t2's first response
+    assert rows["Ana"]["response_met"] == "2" and rows["Ana"]["response_met_percent"] == "100.0"
+    assert rows["Budi"]["response_missed"] == "1" and rows["Budi"]["requests"] == "1"
 
 
 def test_backlog_by_kind_and_age(data, supervisor):
     rows = {row["kind"]: row for row in table(supervisor, "backlog")}
-    assert rows["data"]["> 7 d"] == "1" and rows["metadata"]["> 7 d"] == "1"
-    assert rows["classification"]["1-3 d"] == "1"
+    assert rows[DATA]["> 7 d"] == "1" and rows[METADATA]["> 7 d"] == "1"
+    assert rows[CLASSIFICATION]["1-3 d"] == "1"
     assert sum(int(v) for row in rows.values() for k, v in row.items() if k != "kind") == 3
 
 
-def test_response_and_resolution_hours_by_kind_and_operator(data, supervisor):
+def test_response_and_resolution_in_working_hours_by_kind_and_operator(data, supervisor):
     rows = {(row["group_by"], row["group"]): row for row in table(supervisor, "times")}
-    data_row = rows[("kind", "data")]
+    data_row = rows[("kind", DATA)]
+    # t1 answered Monday 09:00-12:00 WIB (3 h), t2 Tuesday 09:00-15:00 (6 h)
     assert (data_row["first_response_median_hours"], data_row["first_response_mean_hours"]) == ("4.5", "4.5")
-    assert data_row["resolution_median_hours"] == "72.0"
+    # t1 resolved Thursday 09:00: 7 + 8 + 8 + 1 working hours, not the 72 elapsed
+    assert data_row["resolution_median_hours"] == "24.0"
     ana = rows[("operator", "Ana")]
     assert ana["requests"] == "3"  # t1, t3, t5
-    assert (ana["first_response_median_hours"], ana["resolution_mean_hours"]) == ("2.0", "84.0")
+    # t3: Tuesday 10:00 to Saturday 10:00 is 6 + 8 + 8 + 8 working hours; mean of 24 and 30
+    assert (ana["first_response_median_hours"], ana["resolution_mean_hours"]) == ("2.0", "27.0")
     assert rows[("operator", "Budi")]["resolution_median_hours"] == ""
 
 
@@ -113,7 +124,8 @@ def test_the_page_draws_charts_and_rejects_bad_periods(data, supervisor):
         page = supervisor.get("/helpdesk/reports/", query_string=OCTOBER)
         assert page.status_code == 200
         html = page.get_data(as_text=True)
-        assert all(f'id="chart-{name}"' in html for name in ("sla", "backlog", "ikm")) and "<rect" in html
+        charts = ("sla", "sla-response", "sla-operator", "backlog", "ikm")
+        assert all(f'id="chart-{name}"' in html for name in charts) and "<rect" in html
         assert "87.50" in html
         for bad in ({"from": "2026-13-01"}, {"from": "2026-10-31", "to": "2026-10-01"},
                     {"from": "2020-01-01", "to": "2026-10-01"}):
