@@ -19,6 +19,7 @@ def init_app(app) -> None:
     from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
     from roster.kinds import ROUTING_KINDS
+    from roster.reminders import REMINDS_ITSELF
     from roster.signals import register_owner
     from roster.worklist import register_details
     from search_index.views import ASK_INSTEAD
@@ -33,6 +34,7 @@ def init_app(app) -> None:
         ROUTING_KINDS.register(app, kind.value, label)
     register_owner(app, services.ITEM_TYPE, services.on_work_assigned)
     register_details(app, services.ITEM_TYPE, services.work_details)
+    REMINDS_ITSELF.register(app, services.ITEM_TYPE)  # consultation.sweeps reminds in its own words
     sweeps.register(app, "consultation.sla-reminders", run_sweep)
     DEMO_LOADERS.register(app, ("consultation", demo.load))
     ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))

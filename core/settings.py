@@ -153,6 +153,8 @@ SETTINGS: tuple[Setting, ...] = (
             "country whose public holidays (the `holidays` package) are not working days"),
     Setting("STATDESK_ESCALATE_AFTER", "STATDESK_ESCALATE_AFTER", str, "4h",
             "working time an item stays past its deadline before it goes on the supervisors' list (`4h`, `1d`)"),
+    Setting("STATDESK_REVIEW_SLA", "STATDESK_REVIEW_SLA", str, "1d",
+            "working time to review an order's data-use abstract or zero-rupiah letter (`4h`, `1d`)"),
     Setting("STATDESK_DEFAULT_QUOTA", "STATDESK_DEFAULT_QUOTA", int, 5,
             "open work items an operator may hold when the supervisor set no quota"),
     Setting("STATDESK_SLA", "STATDESK_SLA", str,

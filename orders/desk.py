@@ -13,8 +13,8 @@ from core.forms import ActionForm, submitted
 from core.pagination import paginate
 from core.permissions import login_required, roles_required
 from core.storage import get_storage
-from orders import workflow
-from orders.forms import ApproveForm, DeskFilters, FinishTaskForm, RejectForm, SimulatorForm
+from orders import review, workflow
+from orders.forms import ApproveForm, DeskFilters, FinishTaskForm, RejectForm, RevisionForm, SimulatorForm
 from orders.models import FulfilmentTask, Invoice, Order, OrderState, TaskState, TransactionKind
 from orders.payments.local import simulate_bank_payment
 from orders.permissions import DESK_ROLES, SERVICE_ROLES
@@ -59,7 +59,8 @@ def desk_order(order_id: int):
     order = _staff_order(order_id)
     task = db.session.scalar(sa.select(FulfilmentTask).where(FulfilmentTask.order_id == order.id))
     return render_template("orders/desk_order.html", order=order, task=task, approve_form=ApproveForm(),
-                           reject_form=RejectForm(), finish_form=FinishTaskForm(), action=ActionForm(),
+                           reject_form=RejectForm(), revision_form=RevisionForm(), finish_form=FinishTaskForm(),
+                           action=ActionForm(),
                            States=OrderState, can_act=any(current_user.has_role(r) for r in SERVICE_ROLES))
 
 
@@ -89,16 +90,47 @@ def desk_reject(order_id: int):
     return _back(order.id, _("Order %(number)s rejected.", number=order.number))
 
 
+@bp.post("/desk/orders/<int:order_id>/revision")
+@roles_required(*SERVICE_ROLES)
+def desk_revision(order_id: int):
+    order = _staff_order(order_id)
+    form = RevisionForm()
+    if not form.validate_on_submit():
+        raise Invalid(_("Tell the consumer what to change (at least a few words)."))
+    review.ask_revision(order, _user(), form.reason.data)
+    return _back(order.id, _("Order %(number)s went back to the consumer for a revision.", number=order.number))
+
+
+# What a stored document is, by its first bytes: (media type, extension, shown in the page)
+_SIGNATURES = ((b"%PDF-", "application/pdf", ".pdf", True), (b"\x89PNG", "image/png", ".png", True),
+               (b"\xff\xd8\xff", "image/jpeg", ".jpg", True), (b"PK\x03\x04", "application/zip", ".docx", False))
+
+
+def _document_type(key: str) -> tuple[str, str, bool]:
+    with get_storage().open(key) as handle:
+        head = handle.read(8)
+    for signature, media_type, extension, inline in _SIGNATURES:
+        if head.startswith(signature):
+            return media_type, extension, inline
+    return "application/octet-stream", "", False
+
+
 @bp.get("/desk/orders/<int:order_id>/document/<which>")
 @roles_required(*DESK_ROLES)
 def desk_document(order_id: int, which: str):
+    """The consumer's document under a proper name; ``?view=1`` shows a PDF or image in the page (sandboxed)."""
     order = _staff_order(order_id)
     keys = {"abstract": order.abstract_key, "letter": order.letter_key, "agreement": order.agreement_signed_key}
     key = keys.get(which)
     if not key:
         abort(404)
-    return send_file(get_storage().open(key), download_name=f"{order.number}-{which}", as_attachment=True,
-                     max_age=0), 200, NO_STORE
+    media_type, extension, viewable = _document_type(key)
+    inline = viewable and request.args.get("view") == "1"
+    headers = {**NO_STORE, "X-Content-Type-Options": "nosniff"}
+    if inline:
+        headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"
+    return send_file(get_storage().open(key), mimetype=media_type, download_name=f"{order.number}-{which}{extension}",
+                     as_attachment=not inline, max_age=0), 200, headers
 
 
 def _task(task_id: int) -> FulfilmentTask:

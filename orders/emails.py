@@ -23,6 +23,10 @@ def order_delivered(order: Order) -> None:
     _send(order, "delivered")
 
 
+def revision_requested(order: Order) -> None:
+    _send(order, "revision")
+
+
 def order_rejected(order: Order) -> None:
     _send(order, "rejected")
 

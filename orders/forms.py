@@ -49,6 +49,15 @@ class RejectForm(FlaskForm):
     reason = TextAreaField(_l("Reason the consumer will read"), validators=[DataRequired(), Length(min=5, max=4000)])
 
 
+class RevisionForm(FlaskForm):
+    reason = TextAreaField(_l("What the consumer should change"), validators=[DataRequired(), Length(min=5, max=4000)])
+
+
+class ResubmitForm(FlaskForm):
+    abstract = FileField(_l("Revised data-use abstract"))
+    letter = FileField(_l("Revised request letter"))
+
+
 class AgreementForm(FlaskForm):
     signed_copy = FileField(_l("Signed copy (optional: accepting online is enough)"))
 

@@ -41,6 +41,7 @@ KIND_LABELS = {
 
 class OrderState(enum.Enum):
     PENDING_REVIEW = "pending_review"          # abstract or zero-rupiah letter awaits an operator
+    AWAITING_REVISION = "awaiting_revision"    # the reviewer asked the consumer for a revised document
     AWAITING_PAYMENT = "awaiting_payment"      # invoice open
     AWAITING_AGREEMENT = "awaiting_agreement"  # cleared, data-use agreement not yet accepted
     IN_FULFILMENT = "in_fulfilment"            # an operator prepares the data
@@ -60,6 +61,7 @@ class OrderState(enum.Enum):
 
 STATE_LABELS = {
     OrderState.PENDING_REVIEW: _l("Awaiting review"),
+    OrderState.AWAITING_REVISION: _l("Waiting for your revised document"),
     OrderState.AWAITING_PAYMENT: _l("Awaiting payment"),
     OrderState.AWAITING_AGREEMENT: _l("Awaiting data-use agreement"),
     OrderState.IN_FULFILMENT: _l("Being prepared"),

@@ -20,7 +20,7 @@ from core.errors import Conflict, DomainError, Invalid, NotFound, TooLarge
 from core.extensions import db
 from core.locks import locked
 from core.storage import get_storage
-from orders import catalog_port, eligibility, states
+from orders import catalog_port, eligibility, review, states
 from orders.emails import invoice_issued
 from orders.fulfilment import move_cleared_order
 from orders.invoicing import issue_invoice
@@ -267,6 +267,7 @@ def _create_order(user, kind, lines, segment, institution, submission, abstract_
         eligibility.claim(order)
     if order.needs_review:
         states.start(order, OrderState.PENDING_REVIEW, user)
+        review.submit(order)
     elif charged:
         states.start(order, OrderState.AWAITING_PAYMENT, user)
         open_invoice(order, user)

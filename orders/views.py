@@ -22,8 +22,8 @@ from core.forms import ActionForm, submitted
 from core.pagination import paginate
 from core.permissions import login_required
 from core.storage import get_storage
-from orders import delivery, documents, services, workflow
-from orders.forms import AddToCartForm, AgreementForm, CheckoutForm
+from orders import delivery, documents, review, services, workflow
+from orders.forms import AddToCartForm, AgreementForm, CheckoutForm, ResubmitForm
 from orders.models import DeliveredFile, InvoiceStatus, Order, OrderState
 
 bp = Blueprint("orders", __name__, template_folder="templates", static_folder="static",
@@ -110,7 +110,8 @@ def order_detail(order_id: int):
                                .order_by(DeliveredFile.id)).all()
     links = {f.id: url_for("orders.download", token=delivery.link_token(f, current_user.id)) for f in files}
     return render_template("orders/order_detail.html", order=order, files=files, links=links,
-                           action=ActionForm(), agreement_form=AgreementForm(), States=OrderState,
+                           action=ActionForm(), agreement_form=AgreementForm(), resubmit_form=ResubmitForm(),
+                           States=OrderState,
                            InvoiceStatus=InvoiceStatus), 200, NO_STORE
 
 
@@ -157,6 +158,17 @@ def invoice_publish(order_id: int):
     submitted(ActionForm())
     services.publish_invoices([order])
     return redirect(url_for("orders.order_detail", order_id=order.id))
+
+
+@bp.post("/orders/<int:order_id>/revision")
+@login_required
+def order_resubmit(order_id: int):
+    order = _own(order_id)
+    form = ResubmitForm()
+    submitted(form)
+    review.resubmit(order, _user(), abstract=form.abstract.data, letter=form.letter.data)
+    return _done(_("Thank you: the revised document is with the reviewer again."), "orders.order_detail",
+                 order_id=order.id)
 
 
 @bp.post("/orders/<int:order_id>/agreement")

@@ -11,7 +11,7 @@ def init_app(app) -> None:
     from core import sweeps
     from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
-    from orders import demo, desk
+    from orders import demo, desk, review
     from orders.api import api
     from orders.cli import cli
     from orders.finance.views import bp as finance_bp
@@ -38,6 +38,9 @@ def init_app(app) -> None:
     ROUTING_KINDS.register(app, ROUTING_KIND, _l("Data preparation for orders"))
     register_owner(app, ITEM_TYPE, on_work_assigned)
     register_details(app, ITEM_TYPE, fulfilment_details)
+    ROUTING_KINDS.register(app, review.ROUTING_KIND, _l("Review of abstracts and zero-rupiah letters"))
+    register_owner(app, review.ITEM_TYPE, review.on_work_assigned)
+    register_details(app, review.ITEM_TYPE, review.work_details)
     for role in ("operator", "finance", "admin"):
         register_link(app, NavLink(role, _l("Order desk"), "orders_desk.desk",
                                    _l("Review, invoice and fulfil orders."), order=40))

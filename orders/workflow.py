@@ -13,7 +13,7 @@ from core import audit, clock, unit_of_work
 from core.errors import Conflict, Invalid, NotFound
 from core.extensions import db
 from core.locks import locked
-from orders import eligibility, states
+from orders import eligibility, review, states
 from orders.emails import order_rejected
 from orders.fulfilment import ITEM_TYPE, complete_task, move_cleared_order
 from orders.invoicing import close_invoice, lock_invoice
@@ -49,6 +49,7 @@ def approve(order: Order, actor, sample=None) -> None:
         open_invoice(order, actor)
     else:
         move_cleared_order(order, "approve", actor)
+    review.finish(order)
     unit_of_work.after_commit(publish_invoices, [order])
     db.session.commit()
 
@@ -62,6 +63,7 @@ def reject(order: Order, actor, reason: str) -> None:
     order.review_reason = reason[:4000]
     order.reviewed_by_id = actor.id
     states.apply(order, "reject", OrderState.REJECTED, actor, reason=order.review_reason)
+    review.finish(order)
     eligibility.release_claims(order)
     order_rejected(order)
     db.session.commit()
@@ -77,7 +79,10 @@ def cancel(order: Order, user) -> None:
         unit_of_work.after_commit(withdraw_closed, invoice)
         db.session.commit()
         return
+    under_review = order.state in (OrderState.PENDING_REVIEW, OrderState.AWAITING_REVISION)
     states.apply(order, "cancel", OrderState.CANCELLED, user)
+    if under_review:
+        review.finish(order)
     eligibility.release_claims(order)
     db.session.commit()
 

@@ -209,6 +209,21 @@ class WorkItem(db.Model):
         return ""
 
 
+class WorkReminder(db.Model):
+    """A reminder sent about an item's deadline (``stage``: warning or breach); unique, so it goes once."""
+
+    __tablename__ = "roster_reminder"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_item_id: Mapped[int] = mapped_column(sa.ForeignKey("roster_work_item.id", ondelete="CASCADE"),
+                                              nullable=False)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    stage: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+
+    __table_args__ = (sa.UniqueConstraint("work_item_id", "due_at", "stage"),)
+
+
 class DecisionOutcome(enum.Enum):
     ASSIGNED = "assigned"
     QUEUED = "queued"

@@ -15,6 +15,7 @@ def init_app(app) -> None:
     from roster.continuity import continuity_sweep, on_account_deactivated
     from roster.escalation import escalation_sweep
     from roster.kinds import kind_label
+    from roster.reminders import reminder_sweep
     from roster.services import drain_queue_sweep
     from roster.views import bp
 
@@ -25,6 +26,7 @@ def init_app(app) -> None:
     sweeps.register(app, "roster.continuity", continuity_sweep)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
     sweeps.register(app, "roster.escalation", escalation_sweep)
+    sweeps.register(app, "roster.reminders", reminder_sweep)
     account_deactivated.connect(on_account_deactivated, sender=app, weak=False)
     DEMO_LOADERS.register(app, ("roster", demo.load))
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",

@@ -37,6 +37,16 @@ def upgrade():
         batch_op.add_column(sa.Column('warn_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('escalated_at', sa.DateTime(timezone=True), nullable=True))
         batch_op.create_index('ix_roster_work_item_due', ['status', 'due_at'], unique=False)
+    op.create_table('roster_reminder',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('work_item_id', sa.Integer(), nullable=False),
+    sa.Column('due_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('stage', sa.String(length=16), nullable=False),
+    sa.Column('sent_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['work_item_id'], ['roster_work_item.id'], name=op.f('fk_roster_reminder_work_item_id_roster_work_item'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_roster_reminder')),
+    sa.UniqueConstraint('work_item_id', 'due_at', 'stage', name=op.f('uq_roster_reminder_work_item_id_due_at_stage'))
+    )
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
     op.create_table('consultation_letter',
@@ -53,6 +63,7 @@ def upgrade():
 
 def downgrade():
     op.drop_table('consultation_letter')
+    op.drop_table('roster_reminder')
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.drop_column('received_at')
     with op.batch_alter_table('roster_work_item') as batch_op:
