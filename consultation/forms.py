@@ -12,12 +12,14 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from accounts.models import SEGMENT_LABELS, Segment
 from consultation.ikm import ELEMENTS
 from consultation.models import (
+    CAUSE_LABELS,
     CHANNEL_LABELS,
     COMPLAINT_LABELS,
     KIND_LABELS,
     SCORE_COLUMNS,
     Channel,
     ComplaintAbout,
+    ComplaintCause,
     RequestKind,
     Status,
 )
@@ -72,6 +74,20 @@ class ReplyForm(FlaskForm):
 
 class NoteForm(FlaskForm):
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=255)])
+
+
+class ComplaintHandlingForm(FlaskForm):
+    cause = SelectField(_l("Cause"), choices=[SelectChoice(c.value, CAUSE_LABELS[c]) for c in ComplaintCause],
+                        validators=[InputRequired()])
+    corrective_action = TextAreaField(_l("Corrective action"), validators=[Optional(), Length(max=4000)])
+    referred_unit = StringField(_l("Referred to the unit"), validators=[Optional(), Length(max=120)])
+    follow_up_due = DateField(_l("Follow-up promised to the citizen by"), validators=[Optional()])
+    message = TextAreaField(_l("Message to the citizen (sent as an answer; optional)"),
+                            validators=[Optional(), Length(max=10000)])
+
+
+class InternalNoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note (staff only)"), validators=[DataRequired(), Length(max=4000)])
 
 
 class ReassignForm(FlaskForm):

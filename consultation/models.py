@@ -146,6 +146,9 @@ class Ticket(TimestampMixin, db.Model):
                                                  cascade="all, delete-orphan")
     letter: Mapped[Letter | None] = relationship(back_populates="ticket", uselist=False,
                                                  cascade="all, delete-orphan")
+    handling: Mapped[ComplaintHandling | None] = relationship(back_populates="ticket", uselist=False,
+                                                              cascade="all, delete-orphan")
+    notes: Mapped[list[InternalNote]] = relationship(order_by="InternalNote.id", cascade="all, delete-orphan")
 
     @property
     def is_complaint(self) -> bool:
@@ -166,6 +169,65 @@ class Letter(db.Model):
     received_on: Mapped[date] = mapped_column(sa.Date, nullable=False)
 
     ticket: Mapped[Ticket] = relationship(back_populates="letter")
+
+
+class ComplaintCause(enum.Enum):
+    """Why a complaint arose, as the operator found it: what the office learns from."""
+
+    SLOW_SERVICE = "slow_service"
+    WRONG_DATA = "wrong_data"
+    UNCLEAR_INFORMATION = "unclear_information"
+    STAFF_CONDUCT = "staff_conduct"
+    SYSTEM_FAULT = "system_fault"
+    PAYMENT = "payment"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return str(CAUSE_LABELS[self])
+
+
+CAUSE_LABELS = {
+    ComplaintCause.SLOW_SERVICE: _l("Slow service or no answer"),
+    ComplaintCause.WRONG_DATA: _l("Wrong or inconsistent data"),
+    ComplaintCause.UNCLEAR_INFORMATION: _l("Unclear or missing information"),
+    ComplaintCause.STAFF_CONDUCT: _l("Conduct of staff"),
+    ComplaintCause.SYSTEM_FAULT: _l("Website or system fault"),
+    ComplaintCause.PAYMENT: _l("Invoice or payment"),
+    ComplaintCause.OTHER: _l("Other cause"),
+}
+
+
+class ComplaintHandling(TimestampMixin, db.Model):
+    """What the office found and did about a complaint, and what it promised the citizen by when."""
+
+    __tablename__ = "consultation_complaint_handling"
+
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation_ticket.id", ondelete="CASCADE"),
+                                           primary_key=True)
+    cause: Mapped[ComplaintCause] = mapped_column(enum_column(ComplaintCause), nullable=False, index=True)
+    corrective_action: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
+    referred_unit: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False, index=True)
+    follow_up_due: Mapped[date | None] = mapped_column(sa.Date)  # promised to the citizen
+    followed_up_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when the citizen was told
+    handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    ticket: Mapped[Ticket] = relationship(back_populates="handling")
+
+
+class InternalNote(db.Model):
+    """A staff-only note on a request: never shown to the requester."""
+
+    __tablename__ = "consultation_internal_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation_ticket.id", ondelete="CASCADE"),
+                                           nullable=False, index=True)
+    author_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+    body: Mapped[str] = mapped_column(sa.Text, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+
+    author: Mapped[User | None] = relationship(lazy="joined")
 
 
 class Message(db.Model):

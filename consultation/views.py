@@ -9,10 +9,12 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from accounts.models import Segment
-from consultation import services
+from consultation import complaints, services
 from consultation.forms import (
+    ComplaintHandlingForm,
     DeskFilters,
     EnterOnBehalfForm,
+    InternalNoteForm,
     NoteForm,
     RatingForm,
     ReassignForm,
@@ -20,7 +22,16 @@ from consultation.forms import (
     RequestForm,
 )
 from consultation.ikm import ELEMENTS
-from consultation.models import SCORE_COLUMNS, Attachment, Channel, ComplaintAbout, RequestKind, Status, Ticket
+from consultation.models import (
+    SCORE_COLUMNS,
+    Attachment,
+    Channel,
+    ComplaintAbout,
+    ComplaintCause,
+    RequestKind,
+    Status,
+    Ticket,
+)
 from consultation.panels import panels_for
 from consultation.people import PersonData
 from consultation.permissions import QUEUED, can_answer, is_requester, is_supervisor, visible_filter
@@ -87,6 +98,17 @@ def new():
     return redirect(url_for("consultation.detail", number=ticket.number))
 
 
+def _handling_form(ticket: Ticket) -> ComplaintHandlingForm | None:
+    if not ticket.is_complaint:
+        return None
+    form = ComplaintHandlingForm()
+    if ticket.handling is not None and not form.is_submitted():
+        handling = ticket.handling
+        form.cause.data, form.corrective_action.data = handling.cause.value, handling.corrective_action
+        form.referred_unit.data, form.follow_up_due.data = handling.referred_unit, handling.follow_up_due
+    return form
+
+
 @bp.get("/<number>")
 @login_required
 def detail(number: str):
@@ -98,10 +120,13 @@ def detail(number: str):
         reassign_form.operator_id.choices = _reassign_choices(ticket)
     return render_template(
         "consultation/detail.html", ticket=ticket, reply_form=ReplyForm(), note_form=NoteForm(),
+        handling_form=_handling_form(ticket), internal_note_form=InternalNoteForm(),
         rating_form=RatingForm(), reassign_form=reassign_form, open_statuses=OPEN, Status=Status,
         transitions=TRANSITIONS, staff=can_answer(user, ticket) and not is_requester(user, ticket),
         requester=is_requester(user, ticket), elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)),
-        panels=panels_for(ticket) if user.is_staff else [])
+        panels=panels_for(ticket) if user.is_staff else [],
+        staff_view=user.is_staff and not is_requester(user, ticket)
+        and (user.has_role("operator") or user.has_role("supervisor")))
 
 
 def _act(number: str, action):
@@ -165,6 +190,33 @@ def rate(number: str):
     if not isinstance(result, tuple):
         flash(_("Thank you for your rating."), "success")
     return result
+
+
+@bp.post("/<number>/complaint")
+@roles_required("operator", "supervisor")
+def complaint_handling(number: str):
+    form = ComplaintHandlingForm()
+    if not form.validate_on_submit():
+        flash(_("Choose the cause of the complaint."), "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    data = complaints.HandlingData(cause=ComplaintCause(form.cause.data),
+                                   corrective_action=form.corrective_action.data or "",
+                                   referred_unit=form.referred_unit.data or "", follow_up_due=form.follow_up_due.data,
+                                   message=form.message.data or "")
+    result = _act(number, lambda t: complaints.record_handling(current_user, t, data))
+    if not isinstance(result, tuple):
+        flash(_("The handling of the complaint is recorded."), "success")
+    return result
+
+
+@bp.post("/<number>/notes")
+@roles_required("operator", "supervisor")
+def add_note(number: str):
+    form = InternalNoteForm()
+    if not form.validate_on_submit():
+        flash(_("Write a note of 2 to 4,000 characters."), "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    return _act(number, lambda t: complaints.add_note(current_user, t, form.body.data))
 
 
 def _reassign_choices(ticket: Ticket) -> list[SelectChoice]:

@@ -15,7 +15,7 @@ from helpdesk import reports
 bp = Blueprint("helpdesk_reports", __name__, template_folder="templates", url_prefix="/helpdesk/reports")
 ROLES = ("supervisor", "admin")
 LONGEST = timedelta(days=3 * 366)
-REPORTS = ("sla", "backlog", "times", "ikm")
+REPORTS = ("sla", "backlog", "times", "complaints", "ikm")
 
 
 def _date(name: str) -> date | None:
@@ -45,6 +45,7 @@ def index():
     by_kind, by_operator = reports.times(chosen)
     sla, backlog, ikm = reports.sla(chosen), reports.backlog(), reports.ikm(chosen)
     sla_operators = reports.sla(chosen, by="operator")
+    complaints = reports.complaints(chosen)
     open_counts = [(kind, sum(row.values())) for kind, row in backlog.items()]
     charts = {"response": [(r.kind, r.response_share) for r in sla],
               "resolution": [(r.kind, r.resolution_share) for r in sla],
@@ -52,6 +53,7 @@ def index():
               "ikm": [(r.month, r.index) for r in ikm],
               "backlog": open_counts, "backlog_top": max([1, *(n for _kind, n in open_counts)])}
     return render_template("helpdesk/reports.html", period=chosen, sla=sla, sla_operators=sla_operators,
+                           complaints=complaints,
                            backlog=backlog, by_kind=by_kind,
                            by_operator=by_operator, ikm=ikm, charts=charts,
                            elements=[str(e) for e in reports.ELEMENT_NAMES],
@@ -76,6 +78,10 @@ def _rows(name: str, chosen: reports.Period) -> list[list]:
         return [header] + [[label, r.group, r.requests, r.response_median, r.response_mean, r.resolution_median,
                             r.resolution_mean] for label, rows in (("kind", by_kind), ("operator", by_operator))
                            for r in rows]
+    if name == "complaints":
+        return [["group_by", "group", "complaints", "followed_up", "follow_up_median_working_hours",
+                 "promise_missed"]] + [[by, r.group, r.complaints, r.followed_up, r.follow_up_median, r.promise_missed]
+                                       for by, rows in reports.complaints(chosen).items() for r in rows]
     return [["month", "respondents", "ikm", "grade", *(f"nrr_{c}" for c in reports.SCORE_COLUMNS)]] + [
         [r.month, r.respondents, r.index, r.grade, *r.nrr] for r in reports.ikm(chosen)]
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from consultation.ikm import ELEMENTS, compute
 from consultation.models import OPEN_STATUSES, SCORE_COLUMNS, Rating, RequestKind, Ticket
@@ -189,3 +190,47 @@ def ikm(period: Period) -> list[IkmRow]:
 
 
 ELEMENT_NAMES = ELEMENTS
+
+
+@dataclass(frozen=True)
+class ComplaintRow:
+    group: str  # a cause, a unit or a month
+    complaints: int
+    followed_up: int
+    follow_up_median: float | None  # working hours from arrival to the first follow-up
+    promise_missed: int  # followed up after the promised day, or not yet and the day has passed
+
+
+def complaints(period: Period) -> dict[str, list[ComplaintRow]]:
+    """Complaints of the period by cause (as the operators found it), by unit referred to, and by month."""
+    from consultation.models import ComplaintHandling
+
+    calendar = working_calendar()
+    today = to_local(clock.now()).date()
+    tickets = [t for t in _tickets(period) if t.kind is RequestKind.COMPLAINT]
+    handling = {h.ticket_id: h for h in db.session.scalars(sa.select(ComplaintHandling).where(
+        ComplaintHandling.ticket_id.in_([t.id for t in tickets])))} if tickets else {}
+    groups: dict[str, dict[str, list[Ticket]]] = {"cause": defaultdict(list), "unit": defaultdict(list),
+                                                  "month": defaultdict(list)}
+    for ticket in tickets:
+        found = handling.get(ticket.id)
+        groups["cause"][str(found.cause.label) if found else _("Cause not recorded yet")].append(ticket)
+        groups["unit"][(found.referred_unit if found else "") or _("Not referred")].append(ticket)
+        groups["month"][to_local(ticket.submitted_at).strftime("%Y-%m")].append(ticket)
+
+    def row(group: str, members: list[Ticket]) -> ComplaintRow:
+        hours, missed = [], 0
+        for ticket in members:
+            found = handling.get(ticket.id)
+            told = found.followed_up_at if found else None
+            if told is not None:
+                hours.append(calendar.working_time_between(ticket.received_at or ticket.submitted_at, told)
+                             .total_seconds() / 3600)
+            promised = found.follow_up_due if found else None
+            if promised is not None and ((told is None and promised < today) or
+                                         (told is not None and to_local(told).date() > promised)):
+                missed += 1
+        median = round(statistics.median(hours), 2) if hours else None
+        return ComplaintRow(group, len(members), len(hours), median, missed)
+
+    return {name: [row(group, members) for group, members in sorted(by.items())] for name, by in groups.items()}

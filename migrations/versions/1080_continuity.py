@@ -49,6 +49,35 @@ def upgrade():
     )
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.add_column(sa.Column('received_at', sa.DateTime(timezone=True), nullable=True))
+    op.create_table('consultation_complaint_handling',
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('cause', sa.Enum('slow_service', 'wrong_data', 'unclear_information', 'staff_conduct', 'system_fault', 'payment', 'other', name='complaintcause', native_enum=False, length=32), nullable=False),
+    sa.Column('corrective_action', sa.Text(), nullable=False),
+    sa.Column('referred_unit', sa.String(length=120), nullable=False),
+    sa.Column('follow_up_due', sa.Date(), nullable=True),
+    sa.Column('followed_up_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('handled_by_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['handled_by_id'], ['user_account.id'], name=op.f('fk_consultation_complaint_handling_handled_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['consultation_ticket.id'], name=op.f('fk_consultation_complaint_handling_ticket_id_consultation_ticket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('ticket_id', name=op.f('pk_consultation_complaint_handling'))
+    )
+    with op.batch_alter_table('consultation_complaint_handling') as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultation_complaint_handling_cause'), ['cause'], unique=False)
+        batch_op.create_index(batch_op.f('ix_consultation_complaint_handling_referred_unit'), ['referred_unit'], unique=False)
+    op.create_table('consultation_internal_note',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_consultation_internal_note_author_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['consultation_ticket.id'], name=op.f('fk_consultation_internal_note_ticket_id_consultation_ticket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation_internal_note'))
+    )
+    with op.batch_alter_table('consultation_internal_note') as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultation_internal_note_ticket_id'), ['ticket_id'], unique=False)
     op.create_table('consultation_letter',
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('sender_organisation', sa.String(length=200), nullable=False),
@@ -63,6 +92,8 @@ def upgrade():
 
 def downgrade():
     op.drop_table('consultation_letter')
+    op.drop_table('consultation_internal_note')
+    op.drop_table('consultation_complaint_handling')
     op.drop_table('roster_reminder')
     with op.batch_alter_table('consultation_ticket') as batch_op:
         batch_op.drop_column('received_at')
