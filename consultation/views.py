@@ -37,7 +37,9 @@ from consultation.people import PersonData
 from consultation.permissions import QUEUED, can_answer, is_requester, is_supervisor, visible_filter
 from consultation.quality import satisfaction_index
 from consultation.services import RequestData
+from consultation.sla import current_clock
 from consultation.states import OPEN, TRANSITIONS
+from core import clock
 from core.errors import DomainError, flash_refusal, form_failed
 from core.extensions import db, limiter
 from core.pagination import paginate
@@ -263,7 +265,10 @@ def attachment(number: str, attachment_id: int):
 def desk():
     user = current_user
     status = DeskFilters.read(request.args).status
-    mine = sa.select(Ticket).where(Ticket.assignee_id == user.id, Ticket.status.in_(OPEN)).order_by(Ticket.id)
+    due = sa.case((Ticket.status == Status.WAITING, None), (Ticket.first_response_at.is_(None), Ticket.response_due_at),
+                  else_=Ticket.resolution_due_at)
+    by_deadline = (due.is_(None), due, Ticket.id)
+    mine = sa.select(Ticket).where(Ticket.assignee_id == user.id, Ticket.status.in_(OPEN)).order_by(*by_deadline)
     kinds = [RequestKind(k) for k in kinds_served_by(user.id) if k in {kind.value for kind in RequestKind}]
     queue = sa.select(Ticket).where(Ticket.assignee_id.is_(None), Ticket.status.in_(QUEUED))
     if not is_supervisor(user):
@@ -275,8 +280,9 @@ def desk():
             query = query.where(Ticket.status == status.data)
         everything = _page(query)
     return render_template("consultation/desk.html", mine=db.session.scalars(mine.limit(200)).all(),
-                           queue=db.session.scalars(queue.order_by(Ticket.id).limit(200)).all(),
-                           everything=everything, status=status.value, statuses=list(Status))
+                           queue=db.session.scalars(queue.order_by(*by_deadline).limit(200)).all(),
+                           everything=everything, status=status.value, statuses=list(Status), now=clock.now(),
+                           current_clock=current_clock)
 
 
 @bp.route("/desk/enter", methods=["GET", "POST"])

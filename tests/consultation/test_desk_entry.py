@@ -117,3 +117,20 @@ def test_handle_it_myself_off_duty_is_refused_and_nothing_is_written(app, client
     with app.app_context():
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Ticket)) == 0
         assert user("op@example.org") is not None
+
+
+def test_the_desk_lists_my_requests_by_deadline_with_overdue_marked(app, client, roster, users, login):
+    from consultation.models import RequestKind
+    from tests.consultation.helpers import open_request
+
+    roster.operator(email="op@example.org", shifts=[(0, "08:00", "16:00", "data,complaint")])
+    with clock.frozen(wib(2026, 11, 23, 9)):
+        later = open_request(app, users.make())  # due Tuesday 09:00
+    with clock.frozen(wib(2026, 11, 23, 10)):
+        sooner = open_request(app, users.make(), RequestKind.COMPLAINT)  # four working hours: due Monday 14:00
+    login("op@example.org")
+    with clock.frozen(wib(2026, 11, 23, 15)):
+        html = client.get("/consultations/desk").get_data(as_text=True)
+    mine = html[html.index('id="mine"'):html.index('id="queue"')]
+    assert mine.index(sooner) < mine.index(later)
+    assert mine.count('class="overdue"') == 1
