@@ -12,11 +12,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from accounts.models import SEGMENT_LABELS, Segment
 from consultation.ikm import ELEMENTS
 from consultation.models import (
+    CALL_OUTCOME_LABELS,
     CAUSE_LABELS,
     CHANNEL_LABELS,
     COMPLAINT_LABELS,
     KIND_LABELS,
     SCORE_COLUMNS,
+    CallOutcome,
     Channel,
     ComplaintAbout,
     ComplaintCause,
@@ -84,6 +86,12 @@ class ComplaintHandlingForm(FlaskForm):
     follow_up_due = DateField(_l("Follow-up promised to the citizen by"), validators=[Optional()])
     message = TextAreaField(_l("Message to the citizen (sent as an answer; optional)"),
                             validators=[Optional(), Length(max=10000)])
+
+
+class CallForm(FlaskForm):
+    outcome = RadioField(_l("How did the call go?"), choices=[SelectChoice(c.value, CALL_OUTCOME_LABELS[c])
+                                                             for c in CallOutcome], validators=[InputRequired()])
+    note = StringField(_l("Note on the call"), validators=[Optional(), Length(max=500)])
 
 
 class InternalNoteForm(FlaskForm):

@@ -149,6 +149,7 @@ class Ticket(TimestampMixin, db.Model):
     handling: Mapped[ComplaintHandling | None] = relationship(back_populates="ticket", uselist=False,
                                                               cascade="all, delete-orphan")
     notes: Mapped[list[InternalNote]] = relationship(order_by="InternalNote.id", cascade="all, delete-orphan")
+    callbacks: Mapped[list[CallBack]] = relationship(order_by="CallBack.id", cascade="all, delete-orphan")
 
     @property
     def is_complaint(self) -> bool:
@@ -213,6 +214,42 @@ class ComplaintHandling(TimestampMixin, db.Model):
     handled_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
 
     ticket: Mapped[Ticket] = relationship(back_populates="handling")
+
+
+class CallOutcome(enum.Enum):
+    REACHED = "reached"
+    NO_ANSWER = "no_answer"
+    WRONG_NUMBER = "wrong_number"
+
+    @property
+    def label(self) -> str:
+        return str(CALL_OUTCOME_LABELS[self])
+
+
+CALL_OUTCOME_LABELS = {
+    CallOutcome.REACHED: _l("Reached: the answer was given by phone"),
+    CallOutcome.NO_ANSWER: _l("No answer: call again"),
+    CallOutcome.WRONG_NUMBER: _l("Wrong number"),
+}
+
+
+class CallBack(db.Model):
+    """An answer to someone reachable only by phone: staff must call them back and record the call."""
+
+    __tablename__ = "consultation_callback"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ticket_id: Mapped[int] = mapped_column(sa.ForeignKey("consultation_ticket.id", ondelete="CASCADE"),
+                                           nullable=False, index=True)
+    message_id: Mapped[int | None] = mapped_column(sa.ForeignKey("consultation_message.id", ondelete="SET NULL"))
+    phone: Mapped[str] = mapped_column(sa.String(32), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
+    called_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[CallOutcome | None] = mapped_column(enum_column(CallOutcome))
+    note: Mapped[str] = mapped_column(sa.String(500), default="", nullable=False)
+    called_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    called_by: Mapped[User | None] = relationship(lazy="joined")
 
 
 class InternalNote(db.Model):

@@ -19,6 +19,8 @@ from consultation.emails import notify_assignee, notify_received, notify_reply
 from consultation.models import (
     ITEM_TYPE,
     SCORE_COLUMNS,
+    CallBack,
+    CallOutcome,
     Channel,
     ComplaintAbout,
     Letter,
@@ -31,7 +33,7 @@ from consultation.models import (
 from consultation.permissions import can_answer, can_view, is_requester
 from consultation.sla import current_clock, start_clocks
 from core import audit, clock
-from core.errors import Conflict, Forbidden, Invalid
+from core.errors import Conflict, Forbidden, Invalid, NotFound
 from core.extensions import db
 from core.transactions import retry_on_conflict
 from roster import engine
@@ -139,6 +141,30 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry
     return ticket
 
 
+def _phone(ticket: Ticket) -> str:
+    profile = ticket.requester.profile
+    return profile.phone if profile is not None else ""
+
+
+@retry_on_conflict
+def record_call(actor, ticket: Ticket, callback_id: int, outcome: CallOutcome, note: str = "") -> CallBack:
+    """Staff record the call-back to a phone-only requester: reached, no answer (call again), wrong number."""
+    if not can_answer(actor, ticket):
+        raise Forbidden(_("Only the operator handling this request or a supervisor records its calls."))
+    callback = next((c for c in ticket.callbacks if c.id == callback_id), None)
+    if callback is None:
+        raise NotFound(_("That call-back does not exist."))
+    if callback.called_at is not None and callback.outcome is not CallOutcome.NO_ANSWER:
+        raise Conflict(_("This call is already recorded."))
+    callback.called_at, callback.outcome, callback.called_by_id = clock.now(), outcome, actor.id
+    callback.note = (note or "").strip()[:500]
+    if outcome is CallOutcome.NO_ANSWER:  # a new call-back waits
+        ticket.callbacks.append(CallBack(message_id=callback.message_id, phone=callback.phone, created_at=clock.now()))
+    audit.record("consultation.called_back", ticket, actor, number=ticket.number, outcome=outcome.value)
+    db.session.commit()
+    return callback
+
+
 def _work_label(ticket: Ticket) -> str:
     """What the work lists show and search: the number and the subject."""
     return f"{ticket.number} · {ticket.subject}"[:120]
@@ -150,13 +176,17 @@ def work_details(item_ids: list[str]):
 
     from roster.worklist import WorkDetails
 
-    tickets = db.session.scalars(sa.select(Ticket).where(Ticket.id.in_([int(i) for i in item_ids]))).unique()
+    tickets = db.session.scalars(sa.select(Ticket).options(sa.orm.selectinload(Ticket.callbacks))
+                                 .where(Ticket.id.in_([int(i) for i in item_ids]))).unique()
     found = {}
     for ticket in tickets:
         requester = ticket.requester.full_name
         if ticket.requester.profile is not None and ticket.requester.profile.institution:
             requester += f" ({ticket.requester.profile.institution})"
-        found[str(ticket.id)] = WorkDetails(ticket.subject, requester, ticket.channel.label,
+        subject = ticket.subject
+        if any(callback.called_at is None for callback in ticket.callbacks):
+            subject = _("%(subject)s (call back %(phone)s)", subject=subject, phone=_phone(ticket))
+        found[str(ticket.id)] = WorkDetails(subject, requester, ticket.channel.label,
                                             url_for("consultation.detail", number=ticket.number),
                                             ticket.received_at or ticket.submitted_at)
     return found
@@ -243,6 +273,8 @@ def _after_reply(actor, ticket: Ticket, message: Message, staff: bool, ask_consu
         states.move(ticket, Status.ASSIGNED, actor, notify=False)  # the consumer's turn is over
     audit.record("consultation.message", ticket, actor, number=ticket.number, staff=staff)
     db.session.flush()
+    if staff and not ticket.requester.email and _phone(ticket):
+        ticket.callbacks.append(CallBack(message_id=message.id, phone=_phone(ticket), created_at=clock.now()))
     if staff:
         notify_reply(ticket, message)
     elif ticket.assignee is not None:

@@ -11,6 +11,7 @@ from wtforms.fields.choices import SelectChoice
 from accounts.models import Segment
 from consultation import complaints, services
 from consultation.forms import (
+    CallForm,
     ComplaintHandlingForm,
     DeskFilters,
     EnterOnBehalfForm,
@@ -25,6 +26,7 @@ from consultation.ikm import ELEMENTS
 from consultation.models import (
     SCORE_COLUMNS,
     Attachment,
+    CallOutcome,
     Channel,
     ComplaintAbout,
     ComplaintCause,
@@ -122,7 +124,7 @@ def detail(number: str):
         reassign_form.operator_id.choices = _reassign_choices(ticket)
     return render_template(
         "consultation/detail.html", ticket=ticket, reply_form=ReplyForm(), note_form=NoteForm(),
-        handling_form=_handling_form(ticket), internal_note_form=InternalNoteForm(),
+        handling_form=_handling_form(ticket), internal_note_form=InternalNoteForm(), call_form=CallForm(),
         rating_form=RatingForm(), reassign_form=reassign_form, open_statuses=OPEN, Status=Status,
         transitions=TRANSITIONS, staff=can_answer(user, ticket) and not is_requester(user, ticket),
         requester=is_requester(user, ticket), elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)),
@@ -209,6 +211,17 @@ def complaint_handling(number: str):
     if not isinstance(result, tuple):
         flash(_("The handling of the complaint is recorded."), "success")
     return result
+
+
+@bp.post("/<number>/calls/<int:callback_id>")
+@roles_required("operator", "supervisor")
+def record_call(number: str, callback_id: int):
+    form = CallForm()
+    if not form.validate_on_submit():
+        flash(_("Say how the call went."), "error")
+        return redirect(url_for("consultation.detail", number=number)), 303
+    return _act(number, lambda t: services.record_call(current_user, t, callback_id, CallOutcome(form.outcome.data),
+                                                       form.note.data or ""))
 
 
 @bp.post("/<number>/notes")

@@ -78,6 +78,23 @@ def upgrade():
     )
     with op.batch_alter_table('consultation_internal_note') as batch_op:
         batch_op.create_index(batch_op.f('ix_consultation_internal_note_ticket_id'), ['ticket_id'], unique=False)
+    op.create_table('consultation_callback',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('message_id', sa.Integer(), nullable=True),
+    sa.Column('phone', sa.String(length=32), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('called_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('outcome', sa.Enum('reached', 'no_answer', 'wrong_number', name='calloutcome', native_enum=False, length=32), nullable=True),
+    sa.Column('note', sa.String(length=500), nullable=False),
+    sa.Column('called_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['called_by_id'], ['user_account.id'], name=op.f('fk_consultation_callback_called_by_id_user_account'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['message_id'], ['consultation_message.id'], name=op.f('fk_consultation_callback_message_id_consultation_message'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['ticket_id'], ['consultation_ticket.id'], name=op.f('fk_consultation_callback_ticket_id_consultation_ticket'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_consultation_callback'))
+    )
+    with op.batch_alter_table('consultation_callback') as batch_op:
+        batch_op.create_index(batch_op.f('ix_consultation_callback_ticket_id'), ['ticket_id'], unique=False)
     op.create_table('consultation_letter',
     sa.Column('ticket_id', sa.Integer(), nullable=False),
     sa.Column('sender_organisation', sa.String(length=200), nullable=False),
@@ -93,6 +110,7 @@ def upgrade():
 def downgrade():
     op.drop_table('consultation_letter')
     op.drop_table('consultation_internal_note')
+    op.drop_table('consultation_callback')
     op.drop_table('consultation_complaint_handling')
     op.drop_table('roster_reminder')
     with op.batch_alter_table('consultation_ticket') as batch_op:

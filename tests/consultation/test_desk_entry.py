@@ -134,3 +134,31 @@ def test_the_desk_lists_my_requests_by_deadline_with_overdue_marked(app, client,
     mine = html[html.index('id="mine"'):html.index('id="queue"')]
     assert mine.index(sooner) < mine.index(later)
     assert mine.count('class="overdue"') == 1
+
+
+def test_a_phone_only_citizen_gets_a_call_back_that_is_recorded(app, client, roster, users, login, outbox):
+    from consultation.models import CallBack, CallOutcome
+
+    roster.operator(email="op@example.org")
+    walk_in = {"channel": "phone", "full_name": "Amaq Sarip", "phone": "0819 0000 3333", "segment": "public",
+               "kind": "data", "subject": "Harga cabai", "question": "Berapa harga cabai rawit di Praya minggu ini?"}
+    login("op@example.org")
+    with clock.frozen(MONDAY_10):
+        assert client.post("/consultations/desk/enter", data=walk_in).status_code == 302
+        with app.app_context():
+            number = _only_ticket().number
+        client.post(f"/consultations/{number}/reply", data={"body": "Harga cabai rawit Rp 45.000 per kg."})
+        page = client.get(f"/consultations/{number}").get_data(as_text=True)
+        assert "+62819" in page and "Amaq Sarip" in page
+        listing = client.get("/helpdesk/").get_data(as_text=True)
+        assert "+6281900003333" in listing  # the work list says a call-back waits
+        with app.app_context():
+            callback = db.session.scalars(sa.select(CallBack)).one()
+        client.post(f"/consultations/{number}/calls/{callback.id}", data={"outcome": "no_answer"})
+        with app.app_context():
+            waiting = db.session.scalars(sa.select(CallBack).where(CallBack.called_at.is_(None))).one()
+        client.post(f"/consultations/{number}/calls/{waiting.id}", data={"outcome": "reached", "note": "Dijelaskan."})
+    with app.app_context():
+        calls = db.session.scalars(sa.select(CallBack).order_by(CallBack.id)).all()
+        assert [c.outcome for c in calls] == [CallOutcome.NO_ANSWER, CallOutcome.REACHED]
+    assert not [m for m in outbox() if m.kind == "reply"]  # nobody to e-mail
