@@ -62,3 +62,23 @@ def test_an_operator_works_the_day_from_the_work_list(page, live_app):
         page.goto("/helpdesk/")
         walk_in = page.locator("#my-work tbody tr", has_text=number)
         assert walk_in.count() == 1 and "Datang langsung" in walk_in.inner_text()
+
+
+def test_the_supervisors_navigation_fits_a_1366_px_screen(browser, live_app, live_url):
+    users = UserMaker(live_app)
+    users.make("supervisor", email="sri@example.org", full_name="Sri Supervisor")
+    context = browser.new_context(base_url=live_url, locale="id-ID", viewport={"width": 1366, "height": 768})
+    tab = context.new_page()
+    tab.goto("/login")
+    tab.fill("#email", "sri@example.org")
+    tab.fill("#password", UserMaker.PASSWORD)
+    tab.locator("main button[type=submit]").click()
+    tab.fill("#code", users.code("sri@example.org"))  # supervisors sign in with a second factor
+    tab.click("#second-step button[type=submit]")
+    tab.goto("/helpdesk/")
+    bar = tab.locator("nav.navbar").bounding_box()
+    assert bar["height"] < 80  # one line, not wrapped
+    assert tab.evaluate("document.documentElement.scrollWidth") <= 1366
+    tab.click("#nav-more")
+    assert tab.locator(".dropdown-menu.show .dropdown-item").count() >= 1
+    context.close()
