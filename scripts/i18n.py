@@ -5,7 +5,7 @@ are English, so English needs no catalog.  Usage::
 
     python scripts/i18n.py update    # extract from source, merge into each .po
     python scripts/i18n.py compile   # build the .mo files (the set-up runs this)
-    python scripts/i18n.py check     # untranslated msgids, msgids translated two ways, codes printed raw
+    python scripts/i18n.py check     # untranslated msgids, msgids translated two ways, codes without labels
 """
 
 from __future__ import annotations
@@ -152,6 +152,32 @@ def raw_codes(paths: list[str] | None = None) -> list[str]:
     return problems
 
 
+def unlabelled_codes() -> list[str]:
+    """Members of enums kept in a column that have no ``label`` (or one that is the code itself, in Indonesian)."""
+    import sqlalchemy as sa
+    from flask_babel import force_locale
+
+    sys.path.insert(0, ROOT)
+    from app import create_app
+    from core.extensions import db
+
+    app = create_app({"TESTING": True, "STATDESK_ENV": "testing", "SQLALCHEMY_DATABASE_URI": "sqlite://",
+                      "SECRET_KEY": "i18n-check-" + "x" * 40})
+    problems = []
+    with app.test_request_context():
+        enums = {column.type.enum_class for mapper in db.Model.registry.mappers for column in mapper.columns
+                 if isinstance(column.type, sa.Enum) and column.type.enum_class}
+        for enum_class in sorted(enums, key=lambda e: e.__name__):
+            for member in enum_class:
+                for locale in ("id", "en"):
+                    with force_locale(locale):
+                        text = str(getattr(member, "label", "") or "")
+                    if not text or (locale == "id" and text == member.value):
+                        problems.append(f"{enum_class.__module__}.{enum_class.__name__}.{member.name}: no label "
+                                        f"({locale}); give the enum a translated label")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else ""
     if command == "update":
@@ -159,7 +185,7 @@ def main(argv: list[str]) -> int:
     elif command == "compile":
         compile_all()
     elif command == "check":
-        problems = missing() + conflicts() + raw_codes()
+        problems = missing() + conflicts() + raw_codes() + unlabelled_codes()
         print("\n".join(problems) or "all messages translated")
         return 1 if problems else 0
     else:
