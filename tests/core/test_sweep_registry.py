@@ -6,8 +6,9 @@ import pytest
 
 from core import sweeps
 
-DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.queue-drain",
-            "consultation.sla-reminders", "orders.invoice-expiry"]
+DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.continuity",
+            "roster.queue-drain", "roster.escalation", "roster.reminders", "consultation.sla-reminders",
+            "orders.invoice-expiry"]
 
 
 @pytest.fixture
