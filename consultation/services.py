@@ -64,8 +64,11 @@ def open_request(requester, data: RequestData) -> Ticket:
     return _open(requester, data, Channel.WEB)
 
 
-def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ticket:
-    """Record a request, start its SLA clocks, route it to an operator on duty (or queue it); commit."""
+def _open(requester, data: RequestData, channel: Channel, entered_by=None, taken_by=None) -> Ticket:
+    """Record a request, start its SLA clocks, route it to an operator on duty (or queue it); commit.
+
+    ``taken_by``: the operator serving the requester in person takes it at once instead.
+    """
     _validate(data)
     files = _checked(data.files)
     now = clock.now()
@@ -84,7 +87,11 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None) -> Ti
         audit.record("consultation.submitted", ticket, entered_by or requester, number=ticket.number,
                      channel=channel.value, requester=requester.email or requester.full_name)
         notify_received(ticket)
-        engine.submit(engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number))
+        routable = engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, ticket.number)
+        if taken_by is not None:
+            engine.submit_taken(routable, taken_by)
+        else:
+            engine.submit(routable)
         db.session.commit()
     except Exception:
         db.session.rollback()
@@ -105,6 +112,21 @@ def enter_on_behalf(operator, person: people.PersonData, data: RequestData, chan
     except people.PersonError as exc:
         raise ConsultationError(exc.message) from exc
     return _open(requester, data, channel, entered_by=operator)
+
+
+def open_at_counter(operator, person: people.PersonData, data: RequestData) -> Ticket:
+    """A visitor served at a counter: a walk-in request entered and taken by the serving operator; commits.
+
+    Not retried here: the visit being served is changed in the same transaction, and
+    its service (``visits.services.serve``) retries the whole operation.
+    """
+    if not operator.has_role("operator"):
+        raise Forbidden(_("Only operators enter requests for others."))
+    try:
+        requester = people.find_or_create(person, operator)
+    except people.PersonError as exc:
+        raise ConsultationError(exc.message) from exc
+    return _open(requester, data, Channel.WALK_IN, entered_by=operator, taken_by=operator)
 
 
 @retry_on_conflict

@@ -199,6 +199,34 @@ def take(item: WorkItem, operator) -> AssignmentDecision:
     return decision
 
 
+def submit_taken(work: Routable, operator) -> AssignmentDecision:
+    """A new item that ``operator`` takes at once, as the person it concerns is in front of them (a counter).
+
+    Duty and quota are not asked: the visitor is already being served.  The item
+    counts in the operator's load like any other; the log records a take.
+    """
+    now = clock.now()
+    item = locked_work_item_for(work.item_type, work.item_id)
+    if item is None:
+        item = WorkItem(item_type=work.item_type, item_id=str(work.item_id), kind=work.kind,
+                        label=work.label[:120], created_at=now)
+        db.session.add(item)
+    elif item.status is not WorkStatus.DONE:
+        raise ValueError(f"{work.item_type} {work.item_id} is already being routed")
+    item.kind, item.status, item.assignee_id = work.kind, WorkStatus.ASSIGNED, operator.id
+    item.queued_at, item.assigned_at, item.done_at = now, now, None
+    with db.session.no_autoflush:  # the item is written once, with the decision
+        ensure_state(operator.id)
+        states, quotas = _lock_operators([operator.id], work.kind)
+        _add_load(operator.id, +1, now)
+    db.session.flush()
+    decision = _log(item, DecisionOutcome.TAKEN, operator.id,
+                    {"code": "counter", "load": states[operator.id].open_items, "quota": quotas[operator.id][""]},
+                    decided_by_id=operator.id)
+    _assigned(item, decision, operator)
+    return decision
+
+
 def ensure_state(operator_id: int) -> None:
     """Give an operator the state row the engine locks (an insert that a simultaneous one cannot break)."""
     table = OperatorState.__table__
