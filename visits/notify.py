@@ -80,8 +80,9 @@ def queue_notice(visit: Visit, kind: str, text_of, round: int = 0) -> bool:
     dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
     result = db.session.execute(dialect.insert(table).values(
         visit_id=visit.id, kind=kind, round=round, text=text, created_at=clock.now())
-        .on_conflict_do_nothing(index_elements=[table.c.visit_id, table.c.kind, table.c.round]))
-    if result.rowcount == 0:
+        .on_conflict_do_nothing(index_elements=[table.c.visit_id, table.c.kind, table.c.round])
+        .returning(table.c.id))
+    if result.first() is None:
         return False
     if visit.phone:
         unit_of_work.after_commit(notifier().send, visit.phone, text, name=f"visit notice {kind}")

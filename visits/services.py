@@ -225,7 +225,7 @@ def manage_url(visit: Visit) -> str:
 
 
 def _locked_visit(visit_id: int) -> Visit:
-    visit = db.session.scalars(locked(sa.select(Visit).where(Visit.id == visit_id))).first()
+    visit = db.session.scalars(locked(sa.select(Visit).where(Visit.id == visit_id), of=Visit)).first()
     if visit is None:
         raise NotFound(_("This visit does not exist."))
     return visit
@@ -336,7 +336,7 @@ def services_on_duty(operator) -> list[str]:
 
 
 def _locked_counter(counter_id: int) -> Counter:
-    counter = db.session.scalars(locked(sa.select(Counter).where(Counter.id == counter_id))).first()
+    counter = db.session.scalars(locked(sa.select(Counter).where(Counter.id == counter_id), of=Counter)).first()
     if counter is None:
         raise NotFound(_("This counter does not exist."))
     return counter
@@ -377,7 +377,7 @@ def sign_in(operator, counter_id: int, services: list[str] | None = None) -> Cou
         raise VisitError(_("The duty roster gives you no counter service now."))
     take_writer_lock()
     others = db.session.scalars(locked(sa.select(Counter).where(Counter.operator_id == operator.id,
-                                                                Counter.id != counter_id))).all()
+                                                                Counter.id != counter_id), of=Counter)).all()
     counter = _locked_counter(counter_id)
     if counter.operator_id not in (None, operator.id):
         raise Conflict(_("%(name)s is signed in to this counter.", name=counter.operator.full_name))
@@ -430,7 +430,7 @@ def call_next(operator, counter_id: int) -> Visit | None:
         if chosen is None:
             db.session.commit()
             return None
-        visit = db.session.scalars(locked(sa.select(Visit).where(Visit.id == chosen.id), skip_locked=True)).first()
+        visit = db.session.scalars(locked(sa.select(Visit).where(Visit.id == chosen.id), skip_locked=True, of=Visit)).first()
         if visit is None or visit.status is not VisitStatus.WAITING:
             skipped.add(chosen.id)  # another counter is calling them right now
             continue
@@ -614,7 +614,7 @@ def remind_and_close_sweep() -> dict[str, int]:
             counts["reminded"] += 1
     db.session.commit()
     stale = db.session.scalars(locked(sa.select(Visit).where(Visit.status == VisitStatus.BOOKED, Visit.day < today),
-                                      skip_locked=True)).all()
+                                      skip_locked=True, of=Visit)).all()
     for visit in stale:
         visit.status, visit.done_at = VisitStatus.NO_SHOW, clock.now()
         counts["no_show"] += 1
