@@ -430,7 +430,8 @@ def call_next(operator, counter_id: int) -> Visit | None:
         if chosen is None:
             db.session.commit()
             return None
-        visit = db.session.scalars(locked(sa.select(Visit).where(Visit.id == chosen.id), skip_locked=True, of=Visit)).first()
+        query = sa.select(Visit).where(Visit.id == chosen.id)
+        visit = db.session.scalars(locked(query, skip_locked=True, of=Visit)).first()
         if visit is None or visit.status is not VisitStatus.WAITING:
             skipped.add(chosen.id)  # another counter is calling them right now
             continue
