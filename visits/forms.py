@@ -5,13 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 from visits import offer
 
 
-def service_choices(bookable_only: bool = False) -> list[tuple[str, str]]:
-    return [(s.code, str(s.label)) for s in offer.SERVICES if not bookable_only or offer.capacity_of(s.code) > 0]
+def service_choices(bookable_only: bool = False) -> list[SelectChoice]:
+    return [SelectChoice(s.code, str(s.label)) for s in offer.SERVICES
+            if not bookable_only or offer.capacity_of(s.code) > 0]
 
 
 class BookingForm(FlaskForm):
@@ -36,7 +38,8 @@ class TicketForm(FlaskForm):
     service = SelectField(_l("Service"), validators=[InputRequired()])
     full_name = StringField(_l("Visitor's name (optional)"), validators=[Optional(), Length(max=160)])
     phone = StringField(_l("Phone for notices (optional)"), validators=[Optional(), Length(max=30)])
-    locale = SelectField(_l("Language of notices"), choices=[("id", "Bahasa Indonesia"), ("en", "English")])
+    locale = SelectField(_l("Language of notices"), choices=[SelectChoice("id", "Bahasa Indonesia"),
+                                                             SelectChoice("en", "English")])
 
 
 class CounterForm(FlaskForm):

@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_t
 from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from accounts.two_factor import qr_svg
 from consultation.forms import RatingForm
@@ -51,14 +52,14 @@ def _day(text: str | None) -> date | None:
         return None
 
 
-def _slot_choices(code: str, day: date | None, keep: datetime | None = None) -> list[tuple[str, str]]:
+def _slot_choices(code: str, day: date | None, keep: datetime | None = None) -> list[SelectChoice]:
     if day is None or offer.service(code) is None or offer.is_closed(day):
         return []
     choices = []
     for start, free in services.free_places(code, day).items():
         if free > 0 or start == keep:
             text = format_local(start).split(" ", 1)[1]
-            choices.append((start.isoformat(), _("%(time)s (%(free)d free)", time=text, free=free)))
+            choices.append(SelectChoice(start.isoformat(), _("%(time)s (%(free)d free)", time=text, free=free)))
     return choices
 
 
@@ -76,7 +77,7 @@ def _slot(value: str | None) -> datetime | None:
 def book():
     form = BookingForm()
     form.service.choices = service_choices(bookable_only=True)
-    code = form.service.data or request.args.get("service") or form.service.choices[0][0]
+    code = form.service.data or request.args.get("service") or form.service.choices[0].value
     form.service.data = code
     day = _day(form.day.data or request.args.get("day"))
     days = offer.bookable_days()
@@ -126,7 +127,7 @@ def booking_qr(token: str):
 def change(token: str):
     visit = services.visit_from_token(token)
     form = ChangeForm()
-    form.slot.choices = [(form.slot.data or "", "")]
+    form.slot.choices = [SelectChoice(form.slot.data or "", "")]
     try:
         submitted(form)
         services.change(visit.id, _slot(form.slot.data))
@@ -252,10 +253,10 @@ def counter(counter_id: int):
                            phone=visit.phone if visit else "", email=visit.email if visit else "",
                            question=visit.note if visit else "")
     transfer_form = TransferForm()
-    transfer_form.service.choices = [c for c in service_choices() if not visit or c[0] != visit.service]
+    transfer_form.service.choices = [c for c in service_choices() if not visit or c.value != visit.service]
     sign_in_form = SignInForm()
     on_duty = services.services_on_duty(current_user) if current_user.has_role("operator") else []
-    sign_in_form.services.choices = [(code, str(offer.service(code).label)) for code in on_duty]
+    sign_in_form.services.choices = [SelectChoice(code, str(offer.service(code).label)) for code in on_duty]
     sign_in_form.services.data = on_duty
     tablet = url_for("visits.tablet", token=services.tablet_token(counter), _external=True)
     return render_template("visits/counter.html", counter=counter, visit=visit, action=ActionForm(),
@@ -280,7 +281,7 @@ def _counter_action(counter_id: int, operation, done_message: str | None = None)
 @roles_required("operator")
 def sign_in(counter_id: int):
     form = SignInForm()
-    form.services.choices = [(s.code, s.code) for s in offer.SERVICES]
+    form.services.choices = [SelectChoice(s.code, s.code) for s in offer.SERVICES]
 
     def run():
         submitted(form)
