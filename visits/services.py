@@ -236,14 +236,16 @@ def change(visit_id: int, slot_start: datetime, service: str | None = None) -> V
     """Move a booking to another slot (and service); only before it starts.  Commits."""
     with db.session.no_autoflush:
         probe = db.session.get(Visit, visit_id)
-        code = service or (probe.service if probe else "")
+        if probe is None:
+            raise NotFound(_("This visit does not exist."))
+        code = service or probe.service
+        if probe.slot_start == slot_start and probe.service == code:
+            return probe
         _check_slot(code, slot_start)
         _hold_place(code, slot_start)
         visit = _locked_visit(visit_id)
     if visit.status is not VisitStatus.BOOKED or visit.slot_start <= clock.now():
         raise Conflict(_("This booking can no longer be changed."))
-    if visit.slot_start == slot_start and visit.service == code:
-        return visit
     previous = visit.slot_start
     visit.service, visit.slot_start, visit.day = code, slot_start, offer.office_day(slot_start)
     audit.record("visit.changed", visit, None, code=visit.code, previous=previous.isoformat(),

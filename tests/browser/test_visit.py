@@ -37,7 +37,9 @@ def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, l
         counter_id = services.add_counter(roster.supervisor(), "Loket 1").id
     with clock.frozen(wib(2026, 11, 24, 9)):  # a Tuesday
         # The visitor books the 09:30 slot with a name and a phone number, without an account.
+        page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing wider than the screen
         page.goto("/visits/book?service=data&day=2026-11-24")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.get_by_label("09:30", exact=False).check()
         page.fill("#full_name", "Wayan Sudarma")
         page.fill("#phone", "0812 3456 7890")
@@ -45,6 +47,7 @@ def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, l
         page.fill("#note", "Data kemiskinan kabupaten 2020-2024 per kecamatan")
         page.click("#book-visit")
         code = page.locator("#booking-code").inner_text().strip()
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
         expect(page.locator("#booking-qr")).to_be_visible()
         with live_app.app_context():
             mail = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == "wayan@example.org")
