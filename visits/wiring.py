@@ -7,9 +7,10 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from core import sweeps
+    from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
     from roster.kinds import ROUTING_KINDS
-    from visits import offer
+    from visits import demo, offer
     from visits.services import remind_and_close_sweep
     from visits.views import bp
 
@@ -18,6 +19,7 @@ def init_app(app) -> None:
     for code, label in offer.COUNTER_KINDS.items():
         ROUTING_KINDS.register(app, code, label)
     sweeps.register(app, "visits.reminders", remind_and_close_sweep, interval=600)
+    DEMO_LOADERS.register(app, ("visits", demo.load))
     for role in ("consumer", "operator", "supervisor"):
         register_link(app, NavLink(role, _l("Book a visit"), "visits.book",
                                    _l("An appointment at the service office"), order=45))
