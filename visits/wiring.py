@@ -18,7 +18,7 @@ def init_app(app) -> None:
     app.register_blueprint(bp)
     for code, label in offer.COUNTER_KINDS.items():
         ROUTING_KINDS.register(app, code, label)
-    sweeps.register(app, "visits.reminders", remind_and_close_sweep, interval=600)
+    sweeps.register(app, "visits.reminders", remind_and_close_sweep)
     DEMO_LOADERS.register(app, ("visits", demo.load))
     for role in ("consumer", "operator", "supervisor"):
         register_link(app, NavLink(role, _l("Book a visit"), "visits.book",
