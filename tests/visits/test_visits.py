@@ -209,6 +209,7 @@ def test_staff_pages_and_the_board(app, client, login, office):
         client.post(f"/visits/counters/{counter_id}/call")
         feed = client.get("/visits/board.json").get_json()
         assert feed["called"][0]["ticket"] == "A-001" and feed["called"][0]["counter"] == "Loket 1"
-        assert "A-001" in client.get("/visits/board").get_data(as_text=True)
+        board = client.get("/visits/board").get_data(as_text=True)
+        assert "A-001" in board and "Sedang dilayani" in board and "Now serving" in board  # both languages
         assert client.get(f"/visits/counters/{counter_id}").status_code == 200
         assert client.get("/visits/counters/999").status_code == 404
