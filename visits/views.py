@@ -21,6 +21,7 @@ from core.extensions import db, limiter
 from core.forms import ActionForm, submitted
 from core.permissions import roles_required
 from core.timefmt import format_local
+from visits import counters as counter_ops
 from visits import offer, reports, services
 from visits.forms import (
     BookingForm,
@@ -218,7 +219,7 @@ def ticket(visit_id: int):
 @roles_required(*STAFF)
 def counters():
     rows = db.session.scalars(sa.select(Counter).order_by(Counter.name)).all()
-    on_duty = services.services_on_duty(current_user) if current_user.has_role("operator") else []
+    on_duty = counter_ops.services_on_duty(current_user) if current_user.has_role("operator") else []
     return render_template("visits/counters.html", counters=rows, add_form=CounterForm(), action=ActionForm(),
                            on_duty=[offer.service(code) for code in on_duty])
 
@@ -229,7 +230,7 @@ def add_counter():
     form = CounterForm()
     try:
         submitted(form)
-        services.add_counter(current_user, form.name.data)
+        counter_ops.add_counter(current_user, form.name.data)
     except DomainError as exc:
         flash_refusal(exc)
     return redirect(url_for("visits.counters"), 303)
@@ -246,7 +247,7 @@ def _counter_or_404(counter_id: int) -> Counter:
 @roles_required(*STAFF)
 def counter(counter_id: int):
     counter = _counter_or_404(counter_id)
-    visit = services.current_visit(counter)
+    visit = counter_ops.current_visit(counter)
     waiting = db.session.execute(sa.select(Visit.service, sa.func.count()).where(
         Visit.status == VisitStatus.WAITING, Visit.day == offer.office_day()).group_by(Visit.service)).all()
     serve_form = ServeForm(formdata=None, full_name=visit.full_name if visit else "",
@@ -255,10 +256,10 @@ def counter(counter_id: int):
     transfer_form = TransferForm()
     transfer_form.service.choices = [c for c in service_choices() if not visit or c.value != visit.service]
     sign_in_form = SignInForm()
-    on_duty = services.services_on_duty(current_user) if current_user.has_role("operator") else []
+    on_duty = counter_ops.services_on_duty(current_user) if current_user.has_role("operator") else []
     sign_in_form.services.choices = [SelectChoice(code, str(offer.service(code).label)) for code in on_duty]
     sign_in_form.services.data = on_duty
-    tablet = url_for("visits.tablet", token=services.tablet_token(counter), _external=True)
+    tablet = url_for("visits.tablet", token=counter_ops.tablet_token(counter), _external=True)
     return render_template("visits/counter.html", counter=counter, visit=visit, action=ActionForm(),
                            serve_form=serve_form, finish_form=FinishForm(), transfer_form=transfer_form,
                            sign_in_form=sign_in_form, waiting=dict(waiting), tablet_url=tablet,
@@ -285,7 +286,7 @@ def sign_in(counter_id: int):
 
     def run():
         submitted(form)
-        services.sign_in(current_user, counter_id, form.services.data or None)
+        counter_ops.sign_in(current_user, counter_id, form.services.data or None)
 
     return _counter_action(counter_id, run)
 
@@ -295,7 +296,7 @@ def sign_in(counter_id: int):
 def sign_out(counter_id: int):
     def run():
         submitted(ActionForm())
-        services.sign_out(current_user, counter_id)
+        counter_ops.sign_out(current_user, counter_id)
         return redirect(url_for("visits.counters"), 303)
 
     return _counter_action(counter_id, run)
@@ -306,7 +307,7 @@ def sign_out(counter_id: int):
 def call_next(counter_id: int):
     def run():
         submitted(ActionForm())
-        if services.call_next(current_user, counter_id) is None:
+        if counter_ops.call_next(current_user, counter_id) is None:
             flash(_("Nobody is waiting for your services."), "info")
 
     return _counter_action(counter_id, run)
@@ -317,7 +318,7 @@ def call_next(counter_id: int):
 def recall(counter_id: int):
     def run():
         submitted(ActionForm())
-        services.recall(current_user, counter_id)
+        counter_ops.recall(current_user, counter_id)
 
     return _counter_action(counter_id, run)
 
@@ -327,7 +328,7 @@ def recall(counter_id: int):
 def no_show(counter_id: int):
     def run():
         submitted(ActionForm())
-        services.no_show(current_user, counter_id)
+        counter_ops.no_show(current_user, counter_id)
 
     return _counter_action(counter_id, run, _("Marked as not come."))
 
@@ -340,7 +341,7 @@ def transfer(counter_id: int):
 
     def run():
         submitted(form)
-        services.transfer(current_user, counter_id, form.service.data)
+        counter_ops.transfer(current_user, counter_id, form.service.data)
 
     return _counter_action(counter_id, run, _("Sent to the other service's queue."))
 
@@ -352,7 +353,7 @@ def serve(counter_id: int):
 
     def run():
         submitted(form)
-        services.serve(current_user, counter_id, services.ServeData(
+        counter_ops.serve(current_user, counter_id, counter_ops.ServeData(
             form.full_name.data or "", form.phone.data or "", form.email.data or "", form.subject.data or "",
             form.question.data or ""))
 
@@ -366,7 +367,7 @@ def finish(counter_id: int):
 
     def run():
         submitted(form)
-        services.finish(current_user, counter_id, form.summary.data or "", bool(form.resolved.data))
+        counter_ops.finish(current_user, counter_id, form.summary.data or "", bool(form.resolved.data))
 
     return _counter_action(counter_id, run, _("Visit finished."))
 
@@ -407,16 +408,16 @@ def board_feed():
 
 @bp.get("/tablet/<token>")
 def tablet(token: str):
-    counter = services.counter_from_tablet_token(token)
-    visit = services.survey_visit(counter)
+    counter = counter_ops.counter_from_tablet_token(token)
+    visit = counter_ops.survey_visit(counter)
     return render_template("visits/tablet.html", counter=counter, visit=visit, token=token, form=RatingForm(),
                            elements=list(zip(SCORE_COLUMNS, ELEMENTS, strict=True)))
 
 
 @bp.get("/tablet/<token>/state.json")
 def tablet_state(token: str):
-    counter = services.counter_from_tablet_token(token)
-    visit = services.survey_visit(counter)
+    counter = counter_ops.counter_from_tablet_token(token)
+    visit = counter_ops.survey_visit(counter)
     response = jsonify({"visit": visit.id if visit else None})
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -424,14 +425,14 @@ def tablet_state(token: str):
 
 @bp.post("/tablet/<token>/rate")
 def tablet_rate(token: str):
-    counter = services.counter_from_tablet_token(token)
+    counter = counter_ops.counter_from_tablet_token(token)
     form = RatingForm()
     visit_id = request.form.get("visit_id", type=int) or 0
     if not form.validate_on_submit():
         flash(_("Answer every question with a score from 1 to 4."), "error")
         return redirect(url_for("visits.tablet", token=token), 303)
     try:
-        services.rate_visit(counter, visit_id, {column: form[column].data for column in SCORE_COLUMNS},
+        counter_ops.rate_visit(counter, visit_id, {column: form[column].data for column in SCORE_COLUMNS},
                             form.comment.data or "")
     except DomainError as exc:
         flash_refusal(exc)

@@ -10,7 +10,7 @@ from core.extensions import db
 from core.models import OutboxMessage
 from tests.support.factories import UserMaker
 from tests.support.roster import RosterMaker, wib
-from visits import services
+from visits import counters
 from visits.models import Visit
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, l
     roster = RosterMaker(live_app, users)
     roster.operator(shifts=[(1, "08:00", "16:00", "data,metadata")], email="oki@example.org", name="Oki Operator")
     with live_app.app_context():
-        counter_id = services.add_counter(roster.supervisor(), "Loket 1").id
+        counter_id = counters.add_counter(roster.supervisor(), "Loket 1").id
     with clock.frozen(wib(2026, 11, 24, 9)):  # a Tuesday
         # The visitor books the 09:30 slot with a name and a phone number, without an account.
         page.set_viewport_size({"width": 375, "height": 800})  # a phone: nothing wider than the screen

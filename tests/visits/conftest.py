@@ -27,9 +27,9 @@ def office(app, users):
             return db.session.scalar(sa.select(User).where(User.email == email))
 
         def counter(self, name):
-            from visits import services
+            from visits import counters
 
             with app.app_context():
-                return services.add_counter(self.roster.supervisor(), name).id
+                return counters.add_counter(self.roster.supervisor(), name).id
 
     return Office()

@@ -45,7 +45,7 @@ def test_two_receptionists_and_two_counters_twenty_at_once(app, office):
     with clock.frozen(TUESDAY_9):
         with app.app_context():
             for email, counter_id in zip(emails, counters, strict=True):
-                services.sign_in(office.user(email), counter_id)
+                counters.sign_in(office.user(email), counter_id)
             for _ in range(6):
                 services.issue_ticket(office.user(emails[0]), "data")
 
@@ -54,9 +54,9 @@ def test_two_receptionists_and_two_counters_twenty_at_once(app, office):
             if index % 4 < 2:  # the two receptionists
                 return ("ticket", services.issue_ticket(operator, "data" if index % 8 < 4 else "metadata").id)
             with suppress(Conflict):  # the two counters: send the visitor at the counter away, then call the next
-                services.no_show(operator, counters[index % 2])
+                counters.no_show(operator, counters[index % 2])
             try:
-                called = services.call_next(operator, counters[index % 2])
+                called = counters.call_next(operator, counters[index % 2])
             except Conflict:  # the same counter's other request has just called someone
                 return ("busy", None)
             return ("called", called.id if called else None)

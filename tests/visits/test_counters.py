@@ -9,7 +9,7 @@ from core import clock
 from core.errors import Conflict, DomainError, Forbidden
 from core.extensions import db
 from tests.support.roster import wib
-from visits import services
+from visits import counters, services
 from visits.models import Notice, Visit, VisitStatus
 
 TUESDAY_9 = wib(2026, 11, 24, 9)
@@ -22,28 +22,28 @@ def test_the_duty_roster_decides_what_a_counter_serves(app, office):
     with app.app_context():
         oki, ola = office.user("oki@example.org"), office.user("ola@example.org")
         with clock.frozen(wib(2026, 11, 28, 9)), pytest.raises(DomainError):  # Saturday: nobody on duty
-            services.sign_in(oki, counter_id)
+            counters.sign_in(oki, counter_id)
         with clock.frozen(TUESDAY_9):
-            assert services.services_on_duty(oki) == ["data", "pickup"]
-            counter = services.sign_in(oki, counter_id, ["pickup", "classification"])
+            assert counters.services_on_duty(oki) == ["data", "pickup"]
+            counter = counters.sign_in(oki, counter_id, ["pickup", "classification"])
             assert counter.service_list == ["pickup"]  # classification is not in oki's shift
             with pytest.raises(Conflict):
-                services.sign_in(ola, counter_id)
+                counters.sign_in(ola, counter_id)
             with pytest.raises(Forbidden):
-                services.call_next(ola, counter_id)
+                counters.call_next(ola, counter_id)
             services.issue_ticket(oki, "data")
-            assert services.call_next(oki, counter_id) is None  # the counter serves pick-up only
+            assert counters.call_next(oki, counter_id) is None  # the counter serves pick-up only
             services.issue_ticket(oki, "pickup", "Dewi", "0811 2222 3333")
-            called = services.call_next(oki, counter_id)
+            called = counters.call_next(oki, counter_id)
             assert called.ticket_label == "E-001"
             with pytest.raises(Conflict):
-                services.sign_out(oki, counter_id)
-            moved = services.transfer(oki, counter_id, "metadata")
+                counters.sign_out(oki, counter_id)
+            moved = counters.transfer(oki, counter_id, "metadata")
             assert moved.status is VisitStatus.WAITING and moved.ticket_label == "E-001"
-            services.sign_out(oki, counter_id)
-            services.sign_in(ola, counter_id)
-            assert services.call_next(ola, counter_id).id == moved.id
-            services.no_show(ola, counter_id)
+            counters.sign_out(oki, counter_id)
+            counters.sign_in(ola, counter_id)
+            assert counters.call_next(ola, counter_id).id == moved.id
+            counters.no_show(ola, counter_id)
             assert db.session.get(Visit, moved.id).status is VisitStatus.NO_SHOW
 
 
@@ -53,10 +53,10 @@ def test_three_away_goes_once_to_the_third_in_line(app, office):
     with app.app_context(), clock.frozen(TUESDAY_9):
         oki = office.user("oki@example.org")
         tickets = [services.issue_ticket(oki, "data", f"Tamu {i}", f"0812000000{i:02d}").id for i in range(5)]
-        services.sign_in(oki, counter_id)
-        services.call_next(oki, counter_id)  # calls 0; then 1, 2 wait before 3
-        services.no_show(oki, counter_id)
-        services.call_next(oki, counter_id)  # calls 1; now 4 is third
+        counters.sign_in(oki, counter_id)
+        counters.call_next(oki, counter_id)  # calls 0; then 1, 2 wait before 3
+        counters.no_show(oki, counter_id)
+        counters.call_next(oki, counter_id)  # calls 1; now 4 is third
         rows = db.session.execute(sa.select(Notice.visit_id, Notice.kind).where(Notice.kind == "three_away")).all()
         assert sorted(visit for visit, _ in rows) == [tickets[3], tickets[4]]
 
@@ -67,13 +67,13 @@ def test_reports_page_and_chart(app, client, login, office, users):
     with app.app_context(), clock.frozen(TUESDAY_9):
         oki = office.user("oki@example.org")
         services.issue_ticket(oki, "data", "Ani")
-        services.sign_in(oki, counter_id)
-        services.call_next(oki, counter_id)
+        counters.sign_in(oki, counter_id)
+        counters.call_next(oki, counter_id)
         clock_later = wib(2026, 11, 24, 9, 12)
     with app.app_context(), clock.frozen(clock_later):
-        services.serve(office.user("oki@example.org"), counter_id, services.ServeData("Ani", phone="0812999888"))
+        counters.serve(office.user("oki@example.org"), counter_id, counters.ServeData("Ani", phone="0812999888"))
     with app.app_context(), clock.frozen(wib(2026, 11, 24, 9, 30)):
-        services.finish(office.user("oki@example.org"), counter_id)
+        counters.finish(office.user("oki@example.org"), counter_id)
     login(users.make("supervisor"))
     with clock.frozen(wib(2026, 11, 24, 12)):
         page = client.get("/visits/reports?from=2026-11-24&to=2026-11-24").get_data(as_text=True)

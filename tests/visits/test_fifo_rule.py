@@ -8,7 +8,7 @@ import pytest
 
 from core import clock
 from tests.support.roster import wib
-from visits import services
+from visits import counters, services
 
 
 @pytest.fixture
@@ -28,8 +28,8 @@ def test_fifo_calls_by_arrival_even_when_a_booking_is_due(app, office):
             walk = services.issue_ticket(oki, "data")
             clock.advance(timedelta(minutes=1))
             services.check_in(oki, booked.code)
-            services.sign_in(oki, counter_id)
-            assert services.call_next(oki, counter_id).id == walk.id
+            counters.sign_in(oki, counter_id)
+            assert counters.call_next(oki, counter_id).id == walk.id
 
 
 def test_a_bad_rule_stops_the_start(app_config):

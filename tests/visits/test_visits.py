@@ -15,7 +15,7 @@ from core import clock
 from core.errors import Conflict, DomainError
 from core.extensions import db
 from tests.support.roster import wib
-from visits import offer, queue, services
+from visits import counters, offer, queue, services
 from visits.models import Counter, Notice, Visit, VisitStatus
 
 MONDAY = wib(2026, 11, 23, 9)
@@ -118,30 +118,30 @@ def test_walk_in_and_booking_through_the_counter_to_a_rated_walk_in_request(app,
             assert (walk.ticket_label, walk_two.ticket_label, checked.ticket_label) == ("A-001", "A-002", "A-003")
             with pytest.raises(Conflict):
                 services.check_in(oki, booked.code)
-            services.sign_in(oki, counter_id)
-            called = services.call_next(oki, counter_id)
+            counters.sign_in(oki, counter_id)
+            called = counters.call_next(oki, counter_id)
             assert called.id == booked.id  # due: the slot is ten minutes away
             with pytest.raises(Conflict):
-                services.call_next(oki, counter_id)
-            services.recall(oki, counter_id)
-            served = services.serve(oki, counter_id, services.ServeData(full_name="Budi Santoso"))
+                counters.call_next(oki, counter_id)
+            counters.recall(oki, counter_id)
+            served = counters.serve(oki, counter_id, counters.ServeData(full_name="Budi Santoso"))
             ticket = db.session.get(Ticket, served.request_id)
             assert ticket.channel is Channel.WALK_IN and ticket.assignee_id == oki.id
             assert ticket.entered_by_id == oki.id
-            services.finish(oki, counter_id, "Tabel penduduk per kecamatan diberikan di loket.")
+            counters.finish(oki, counter_id, "Tabel penduduk per kecamatan diberikan di loket.")
             db.session.expire_all()
             assert db.session.get(Ticket, served.request_id).status is Status.RESOLVED
-            counter = services.counter_from_tablet_token(services.tablet_token(db.session.get(
+            counter = counters.counter_from_tablet_token(counters.tablet_token(db.session.get(
                 Counter, counter_id)))
-            assert services.survey_visit(counter).id == booked.id
-            services.rate_visit(counter, booked.id, dict.fromkeys(
+            assert counters.survey_visit(counter).id == booked.id
+            counters.rate_visit(counter, booked.id, dict.fromkeys(
                 ("requirements", "procedure", "completion_time", "cost", "product", "competence", "behaviour",
                  "complaint_handling", "facilities"), 4))
             assert db.session.get(Ticket, served.request_id).rating is not None
-            assert services.survey_visit(counter) is None
-            nxt = services.call_next(oki, counter_id)
+            assert counters.survey_visit(counter) is None
+            nxt = counters.call_next(oki, counter_id)
             assert nxt.id == walk.id
-            services.no_show(oki, counter_id)
+            counters.no_show(oki, counter_id)
             kinds = db.session.scalars(sa.select(Notice.kind).where(Notice.visit_id == booked.id)).all()
             assert set(kinds) == {"booked", "called"} and kinds.count("called") == 2
 
