@@ -15,7 +15,7 @@ from core.extensions import db
 from core.models import AuditEntry
 from tests.support.concurrency import run_together
 from tests.support.roster import wib
-from visits import services
+from visits import counters, services
 from visits.models import Visit, VisitStatus
 
 pytestmark = pytest.mark.postgresql_only
@@ -41,10 +41,10 @@ def _in_request(app, work):
 
 def test_two_receptionists_and_two_counters_twenty_at_once(app, office):
     emails = [office.operator("oki@example.org"), office.operator("ola@example.org")]
-    counters = [office.counter("Loket 1"), office.counter("Loket 2")]
+    counter_ids = [office.counter("Loket 1"), office.counter("Loket 2")]
     with clock.frozen(TUESDAY_9):
         with app.app_context():
-            for email, counter_id in zip(emails, counters, strict=True):
+            for email, counter_id in zip(emails, counter_ids, strict=True):
                 counters.sign_in(office.user(email), counter_id)
             for _ in range(6):
                 services.issue_ticket(office.user(emails[0]), "data")
@@ -54,9 +54,9 @@ def test_two_receptionists_and_two_counters_twenty_at_once(app, office):
             if index % 4 < 2:  # the two receptionists
                 return ("ticket", services.issue_ticket(operator, "data" if index % 8 < 4 else "metadata").id)
             with suppress(Conflict):  # the two counters: send the visitor at the counter away, then call the next
-                counters.no_show(operator, counters[index % 2])
+                counters.no_show(operator, counter_ids[index % 2])
             try:
-                called = counters.call_next(operator, counters[index % 2])
+                called = counters.call_next(operator, counter_ids[index % 2])
             except Conflict:  # the same counter's other request has just called someone
                 return ("busy", None)
             return ("called", called.id if called else None)
