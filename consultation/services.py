@@ -76,6 +76,7 @@ class DeskEntry:
     letter: LetterData | None = None
     handle_myself: bool = False
     over_quota_reason: str = ""
+    in_person: bool = False  # at the operator's counter (visits): taken whatever the duty and quota
 
 
 def _validate(data: RequestData) -> None:
@@ -102,7 +103,11 @@ def open_request(requester, data: RequestData) -> Ticket:
 
 
 def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry: DeskEntry | None = None) -> Ticket:
-    """Record a request, start its SLA clocks, route it to an operator on duty (or queue it); commit."""
+    """Record a request, start its SLA clocks, route it to an operator on duty (or queue it); commit.
+
+    With ``entry.handle_myself`` the recording operator takes it at once instead (``entry.in_person``: the
+    visitor is at their counter, so neither duty nor quota is asked).
+    """
     _validate(data)
     files = _checked(data.files)
     now = clock.now()
@@ -130,7 +135,7 @@ def _open(requester, data: RequestData, channel: Channel, entered_by=None, entry
         notify_received(ticket)
         work = engine.Routable(ITEM_TYPE, ticket.id, ticket.kind.value, _work_label(ticket), *current_clock(ticket))
         if entry is not None and entry.handle_myself:
-            engine.submit_to_recorder(work, entered_by, entry.over_quota_reason)
+            engine.submit_to_recorder(work, entered_by, entry.over_quota_reason, in_person=entry.in_person)
         else:
             engine.submit(work)
         db.session.commit()
@@ -236,6 +241,22 @@ def enter_on_behalf(operator, person: people.PersonData, data: RequestData, chan
     except people.PersonError as exc:
         raise ConsultationError(exc.message) from exc
     return _open(requester, data, entry.channel, entered_by=operator, entry=entry)
+
+
+def open_at_counter(operator, person: people.PersonData, data: RequestData) -> Ticket:
+    """A visitor served at a counter: a walk-in request entered and taken by the serving operator; commits.
+
+    Not retried here: the visit being served is changed in the same transaction, and
+    its service (``visits.services.serve``) retries the whole operation.
+    """
+    if not operator.has_role("operator"):
+        raise Forbidden(_("Only operators enter requests for others."))
+    try:
+        requester = people.find_or_create(person, operator)
+    except people.PersonError as exc:
+        raise ConsultationError(exc.message) from exc
+    return _open(requester, data, Channel.WALK_IN, entered_by=operator,
+                 entry=DeskEntry(Channel.WALK_IN, handle_myself=True, in_person=True))
 
 
 @retry_on_conflict

@@ -124,14 +124,17 @@ class OverQuotaNeedsReason(Conflict):
                            "one yourself anyway.", load=load, quota=quota))
 
 
-def submit_to_recorder(work: Routable, operator, over_quota_reason: str = "") -> AssignmentDecision:
+def submit_to_recorder(work: Routable, operator, over_quota_reason: str = "", *,
+                       in_person: bool = False) -> AssignmentDecision:
     """The operator who recorded a request (a walk-in at the desk) handles it on the spot.
 
     They must be on duty for its kind; over their quota only with a reason, which the
     log keeps.  Raises ``NotOnDuty`` or ``OverQuotaNeedsReason`` (nothing written).
+    ``in_person``: the visitor is at the operator's counter and already being served, so
+    neither duty nor quota is asked; the item counts in their load like any other.
     """
     now = clock.now()
-    if operator.id not in on_duty(now, work.kind):
+    if not in_person and operator.id not in on_duty(now, work.kind):
         raise NotOnDuty()
     item = _start_routing(work, now)
     ensure_state(operator.id)
@@ -142,13 +145,13 @@ def submit_to_recorder(work: Routable, operator, over_quota_reason: str = "") ->
         if not over and work.kind in limits:
             over = _kind_loads([operator.id], work.kind).get(operator.id, 0) >= limits[work.kind]
         reason_text = (over_quota_reason or "").strip()[:255]
-        if over and not reason_text:
+        if over and not reason_text and not in_person:
             raise OverQuotaNeedsReason(load, limits[""])
         item.status, item.assignee_id, item.assigned_at = WorkStatus.ASSIGNED, operator.id, now
     _add_load(operator.id, +1, now)
     db.session.flush()
-    reason = {"code": "recorder", "load": load, "quota": limits[""]}
-    if over:
+    reason = {"code": "counter" if in_person else "recorder", "load": load, "quota": limits[""]}
+    if over and not in_person:
         reason["over_quota"] = reason_text
     decision = _log(item, DecisionOutcome.TAKEN, operator.id, reason, decided_by_id=operator.id)
     _assigned(item, decision, operator)

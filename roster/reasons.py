@@ -71,4 +71,7 @@ def _describe(reason: dict) -> str:
     if code == "taken":
         return _("taken from the queue by the operator, load %(load)s/%(quota)s", load=reason["load"],
                  quota=reason["quota"])
+    if code == "counter":
+        return _("taken at a counter by the operator serving the visitor, load %(load)s/%(quota)s",
+                 load=reason["load"], quota=reason["quota"])
     return str(reason)

@@ -1,7 +1,7 @@
 """Continuity of work: a substitute on leave entries, office closures that stop every clock, clocks on work items, letters
 
 Revision ID: 1080_continuity
-Revises: 0980_two_factor
+Revises: 1070_visits
 Create Date: 2026-12-01 12:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '1080_continuity'
-down_revision = '0980_two_factor'
+down_revision = '1070_visits'
 branch_labels = None
 depends_on = None
 
