@@ -23,12 +23,15 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def build_message(sender: str, recipient: str, subject: str, text: str, html: str = "") -> EmailMessage:
+def build_message(sender: str, recipient: str, subject: str, text: str, html: str = "",
+                  headers: dict | None = None) -> EmailMessage:
     message = EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="statdesk.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")
