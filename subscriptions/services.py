@@ -108,7 +108,7 @@ def follow(user, target: str, value: str, preferences: Preferences) -> Subscript
         db.session.add(subscription)
     _apply(subscription, preferences)
     db.session.flush()
-    audit.record("subscription.followed", subscription, user, target=kind.value)
+    audit.record("subscription.followed", subscription, user, followed=kind.value)
     try:
         db.session.commit()
     except sa.exc.IntegrityError:  # the same follow submitted twice at once: the first one stands
@@ -173,7 +173,7 @@ def unsubscribe(token: str) -> str:
     """End the subscription the token names (no session needed); returns its label."""
     subscription = check_unsubscribe(token)
     label = subscription.label
-    audit.record("subscription.unsubscribed", subscription, None, target=subscription.target.value)
+    audit.record("subscription.unsubscribed", subscription, None, followed=subscription.target.value)
     deleted = db.session.execute(sa.delete(Subscription).where(Subscription.id == subscription.id,
                                                                Subscription.token_nonce == subscription.token_nonce))
     if deleted.rowcount != 1:  # a simultaneous use of the same link won

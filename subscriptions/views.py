@@ -122,7 +122,9 @@ def follow():
     if not form.validate_on_submit():
         return _refused(Invalid(_("Check the choices and try again.")), "subscriptions.index")
     try:
-        subscription = services.follow(_user(), form.target.data or "", form.value.data or "", form.preferences())
+        target, _sep, value = (request.form.get("choice") or "").partition("|")  # the follow page's radios
+        subscription = services.follow(_user(), form.target.data or target, form.value.data or value,
+                                       form.preferences())
     except DomainError as exc:
         return _refused(exc, "subscriptions.index")
     flash(_("You now follow %(label)s.", label=subscription.label), "success")
