@@ -3,8 +3,8 @@
 Every event of a feed links to a page that answers: the item page once the item is
 public, its announcement page (``catalog.announcement``) before.  An event's UID is
 the item's (``catalog-item-<id>@statdesk``) and its ``SEQUENCE`` counts how often the
-release was rescheduled (``catalog.release_scheduled`` audit entries after the first),
-so calendar programs move the event when the date moves.
+scheduled release was moved (``catalog.release_moved`` audit entries), so calendar
+programs move the event when the date moves.
 """
 
 from __future__ import annotations
@@ -101,14 +101,14 @@ def item_url(item: Item, external: bool = False) -> str:
 
 
 def sequences(item_ids: Iterable[int]) -> dict[int, int]:
-    """How often each item's release was rescheduled after it was first scheduled (iCalendar ``SEQUENCE``)."""
+    """How often each item's scheduled release was moved (iCalendar ``SEQUENCE``)."""
     ids = [str(i) for i in item_ids]
     if not ids:
         return {}
     rows = db.session.execute(sa.select(AuditEntry.object_id, sa.func.count()).where(
-        AuditEntry.action == "catalog.release_scheduled", AuditEntry.object_type == "Item",
+        AuditEntry.action == "catalog.release_moved", AuditEntry.object_type == "Item",
         AuditEntry.object_id.in_(ids)).group_by(AuditEntry.object_id))
-    return {int(object_id): max(count - 1, 0) for object_id, count in rows}
+    return {int(object_id): count for object_id, count in rows}
 
 
 def _description(item: Item, locale: str) -> str:

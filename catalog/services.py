@@ -217,6 +217,8 @@ def schedule_release(actor, item_id: int, release_at: datetime) -> Item:
     item.status, item.release_at = ReleaseStatus.SCHEDULED, release_at
     audit.record("catalog.release_scheduled", item, actor, release_at=release_at.isoformat())
     if previous is not None and previous != release_at:
+        audit.record("catalog.release_moved", item, actor, previous=previous.isoformat(),
+                     release_at=release_at.isoformat())
         unit_of_work.send_after_commit(signals.release_moved, item_id=item.id, previous=previous.isoformat(),
                                        release_at=release_at.isoformat())
     mark_changed(SOURCE, item.id)
