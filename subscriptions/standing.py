@@ -8,7 +8,8 @@ eligibility decided afresh, today's tariff, microdata review, invoice and billin
 code for a paid order, immediate delivery of a free one).  A ``StandingRelease``
 row per (standing order, item), unique, and the order's checkout token make a
 retried job place nothing twice.  A paused standing order skips the releases made
-while it is paused; an ended one never orders again.
+while it is paused (noted as ``paused``, so a job retried after the resumption does
+not order them either); an ended one never orders again.
 """
 
 from __future__ import annotations
@@ -93,9 +94,9 @@ def place_for_release(item_id: int) -> int:
     if item is None or not item.is_public():
         return 0
     series = matching.series_key(item)
-    ids = list(db.session.scalars(sa.select(StandingOrder.id).where(StandingOrder.series == series,
-                                                                     StandingOrder.state == StandingState.ACTIVE)
-                                  .order_by(StandingOrder.id)))
+    ids = list(db.session.scalars(sa.select(StandingOrder.id).where(
+        StandingOrder.series == series, StandingOrder.state.in_((StandingState.ACTIVE, StandingState.PAUSED)))
+        .order_by(StandingOrder.id)))
     db.session.commit()
     return sum(_place_one(standing_id, item) for standing_id in ids)
 
@@ -104,7 +105,11 @@ def _place_one(standing_id: int, item: Item) -> int:
     standing = db.session.scalars(locked(sa.select(StandingOrder).where(StandingOrder.id == standing_id))).first()
     done = db.session.scalar(sa.select(StandingRelease.id).where(StandingRelease.standing_order_id == standing_id,
                                                                  StandingRelease.item_id == item.id))
-    if standing is None or standing.state is not StandingState.ACTIVE or done is not None:
+    if standing is None or standing.state is StandingState.ENDED or done is not None:
+        db.session.commit()
+        return 0
+    if standing.state is StandingState.PAUSED:  # skipped for good: resuming later does not order it
+        db.session.add(StandingRelease(standing_order_id=standing.id, item_id=item.id, outcome="paused"))
         db.session.commit()
         return 0
     user = db.session.get(User, standing.user_id)
