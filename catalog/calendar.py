@@ -118,7 +118,7 @@ def _description(item: Item, locale: str) -> str:
     lines += [f"{_('Kind')}: {item.kind.label}", f"{_('Producing unit')}: {item.unit}",
               f"{_('Release')}: {format_local(item.release_at)}"]
     if subject is not None:
-        lines.append(f"{_('Subject')}: {subject.name(locale)}")
+        lines.append(f"{_('Subject area')}: {subject.name(locale)}")
     if region is not None:
         lines.append(f"{_('Region')}: {region.name}")
     abstract = item.abstract(locale)

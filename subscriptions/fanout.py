@@ -38,7 +38,7 @@ from catalog.models import Item
 from core import clock, unit_of_work
 from core.extensions import db
 from core.locks import locked
-from core.models import OutboxMessage
+from core.models import OutboxMessage, OutboxStatus
 from core.timefmt import local_zone
 from subscriptions import matching, tokens
 from subscriptions.models import SPECIFICITY, Alert, AlertEvent, EventKind, Frequency, Subscription
@@ -158,12 +158,14 @@ def _insert_batch(event: AlertEvent, rows: list, messages: _Messages) -> int:
     values = [{"event_id": event.id, "user_id": row.user_id, "subscription_id": row.id, "language": row.language,
                "frequency": row.frequency, "by_email": row.by_email, "in_site": row.in_site,
                "emailed_at": now if _instant_mail(row) else None, "created_at": now} for row in rows]
-    inserted = set(db.session.scalars(
-        _insert(Alert).values(values).on_conflict_do_nothing(index_elements=["event_id", "user_id"])
-        .returning(Alert.user_id)))
+    # Core statements run as one executemany ("insertmanyvalues" batches, compiled once), not one VALUES list.
+    connection = db.session.connection()
+    statement = (_insert(Alert.__table__).on_conflict_do_nothing(index_elements=["event_id", "user_id"])
+                 .returning(Alert.__table__.c.user_id))
+    inserted = set(connection.execute(statement, values).scalars())
     mails = [messages.outbox_row(row, now) for row in rows if row.user_id in inserted and _instant_mail(row)]
     if mails:
-        db.session.execute(sa.insert(OutboxMessage), mails)
+        connection.execute(sa.insert(OutboxMessage.__table__), mails)
     return len(inserted)
 
 
@@ -198,7 +200,7 @@ class _Messages:
         return {"recipient": row.email, "subject": subject.strip()[:255], "body_text": text.replace(LINK_MARK, url),
                 "body_html": html.replace(LINK_MARK, url), "kind": "subscription_alert",
                 "headers": tokens.list_unsubscribe_headers(url), "next_attempt_at": now, "created_at": now,
-                "attempts": 0, "last_error": ""}
+                "attempts": 0, "last_error": "", "status": OutboxStatus.PENDING, "sent_at": None}
 
 
 # -- digests -------------------------------------------------------------------------------------

@@ -34,7 +34,7 @@ class Target(enum.Enum):
         return str(TARGET_LABELS[self])
 
 
-TARGET_LABELS = {Target.ITEM: _l("Item"), Target.SERIES: _l("Series"), Target.SUBJECT: _l("Subject"),
+TARGET_LABELS = {Target.ITEM: _l("Item"), Target.SERIES: _l("Series"), Target.SUBJECT: _l("Subject area"),
                  Target.REGION: _l("Region"), Target.PRODUCER: _l("Producer"), Target.SEARCH: _l("Saved search")}
 
 # When a person follows one release through several subscriptions, the most specific one speaks.

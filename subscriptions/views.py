@@ -103,6 +103,8 @@ def matching_args(args) -> str:
 @bp.get("/follow")
 @login_required
 def follow_page():
+    if not request.args:
+        return redirect(url_for("subscriptions.index"))
     try:
         choices = _choices(request.args)
     except Invalid as exc:

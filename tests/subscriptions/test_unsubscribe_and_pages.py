@@ -57,9 +57,9 @@ def test_forged_tokens_are_refused(app, items, editor):
     client = app.test_client()
     with app.app_context():
         subscription = db.session.scalar(sa.select(Subscription))
-        other_secret = tokens.URLSafeSerializer("another-site-secret", salt=tokens.UNSUBSCRIBE_SALT)
         forged = [token[:-2] + ("AA" if not token.endswith("AA") else "BB"), "not-a-token",
-                  other_secret.dumps([subscription.id, subscription.token_nonce]),
+                  tokens.sign([subscription.id, subscription.token_nonce], tokens.UNSUBSCRIBE_SALT,
+                              secret="another-site-secret"),
                   tokens.unsubscribe_token(subscription.id, "0" * 32)]  # signed, but not this subscription's
     for bad in forged[:3]:
         assert client.post(f"/subscriptions/unsubscribe/{bad}").status_code == 400
