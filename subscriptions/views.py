@@ -223,10 +223,12 @@ def standing_create():
     return redirect(url_for("subscriptions.index"))
 
 
-@bp.post("/standing/<int:standing_id>/<any(pause,resume,end):event>")
+@bp.post("/standing/<int:standing_id>/<event>")
 @login_required
 def standing_change(standing_id: int, event: str):
     submitted(ActionForm())
+    if event not in standing.TRANSITIONS:
+        abort(404)
     try:
         standing.change(_user(), standing_id, event)
     except DomainError as exc:
