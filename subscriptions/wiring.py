@@ -21,7 +21,7 @@ def init_app(app) -> None:
     signals.item_withdrawn.connect(fanout.on_withdrawn, weak=False)
     signals.release_moved.connect(fanout.on_moved, weak=False)
     sweeps.register(app, "subscriptions.fan-out", fanout.pending_events)
-    sweeps.register(app, "subscriptions.digests", fanout.send_digests, interval=900)
+    sweeps.register(app, "subscriptions.digests", fanout.send_digests)
     ITEM_ACTIONS.register(app, "follow", lambda item: url_for("subscriptions.follow_page", item_id=item.id))
     FOLLOW_TOPIC.register(app, lambda target, value: url_for("subscriptions.follow_page", **{target: value}))
     SAVE_SEARCH.register(app, lambda args: url_for("subscriptions.follow_page", **args))
