@@ -122,3 +122,31 @@ def test_an_ended_standing_order_never_orders_again_and_others_cannot_touch_it(a
             standing.change(user, plan_id, "resume")
     _release(app, items, editor, "Januari", paid=False)
     assert _orders(app, user_id) == []
+
+
+def test_twenty_workers_placing_one_release_order_it_once(app, backend, users, items, editor):
+    import pytest
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: twenty transactions at the same moment")
+    from tests.support.concurrency import run_together
+
+    first = items.make(kind="publication", status="released", subject="EKO.HRG", region="5271",
+                       unit="Bidang Statistik Harga", title="Statistik Harga Produsen Kota Mataram Desember 2025",
+                       access="paid", tariff_kind="flat", tariff={"price": 150_000})
+    email = users.make("consumer")
+    with app.app_context():
+        user = db.session.scalar(sa.select(User).where(User.email == email))
+        user_id = user.id
+        standing.create(user, first)
+    item_id = items.make(kind="publication", status="released", subject="EKO.HRG", region="5271",
+                         unit="Bidang Statistik Harga", title="Statistik Harga Produsen Kota Mataram Januari 2026",
+                         access="paid", tariff_kind="flat", tariff={"price": 150_000})
+
+    def place(_):
+        with app.app_context():
+            return standing.place_for_release(item_id)
+
+    assert sum(run_together(place)) == 1
+    orders = _orders(app, user_id)
+    assert len(orders) == 1 and orders[0].kind is TransactionKind.PAID and orders[0].invoice.billing_code

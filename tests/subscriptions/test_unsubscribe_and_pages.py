@@ -142,3 +142,16 @@ def test_nobody_follows_what_they_cannot_see_or_changes_someone_elses(app, clien
         assert db.session.scalar(sa.select(sa.func.count()).select_from(Subscription)) == 1
         assert db.session.get(Subscription, theirs).frequency is Frequency.INSTANT
     assert app.test_client().get("/subscriptions/").status_code in (302, 401)
+
+
+def test_twenty_simultaneous_uses_of_one_link_unsubscribe_once(app, backend, items, editor):
+    import pytest
+
+    if backend != "postgresql":
+        pytest.skip("PostgreSQL only: twenty requests at the same moment")
+    from tests.support.concurrency import run_together
+
+    mail = _alert_mail(app, items, editor)
+    path = re.fullmatch(r"<(.+)>", mail["List-Unsubscribe"]).group(1).split("127.0.0.1:5000", 1)[1]
+    statuses = run_together(lambda _: app.test_client().post(path).status_code)
+    assert sorted(statuses) == [200] + [410] * 19
