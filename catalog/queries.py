@@ -80,3 +80,9 @@ def related(item: Item, limit: int = RELATED_SIZE) -> list[Item]:
 def years() -> list[int]:
     return list(db.session.scalars(sa.select(Item.year).where(Item.public_clause()).distinct()
                                    .order_by(Item.year.desc())))
+
+
+def producers() -> list[str]:
+    """The producing units with a released or scheduled item (the calendar's producer filter)."""
+    return list(db.session.scalars(sa.select(Item.unit).where(
+        Item.status.in_((ReleaseStatus.SCHEDULED, ReleaseStatus.RELEASED))).distinct().order_by(Item.unit)))

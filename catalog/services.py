@@ -213,8 +213,14 @@ def schedule_release(actor, item_id: int, release_at: datetime) -> Item:
         raise CatalogError(_("The release time needs a time zone."))
     if release_at <= clock.now():
         return _release(actor, item)
+    previous = item.release_at if item.status is ReleaseStatus.SCHEDULED else None
     item.status, item.release_at = ReleaseStatus.SCHEDULED, release_at
     audit.record("catalog.release_scheduled", item, actor, release_at=release_at.isoformat())
+    if previous is not None and previous != release_at:
+        audit.record("catalog.release_moved", item, actor, previous=previous.isoformat(),
+                     release_at=release_at.isoformat())
+        unit_of_work.send_after_commit(signals.release_moved, item_id=item.id, previous=previous.isoformat(),
+                                       release_at=release_at.isoformat())
     mark_changed(SOURCE, item.id)
     db.session.commit()
     return item

@@ -48,12 +48,28 @@ ITEM_ACTIONS: registry.MapSlot[str, Callable[[object], str | None]] = registry.M
     "catalog.item_actions",
     "What a person can do with an item, by the name the item page knows, -> ``url(item)`` (None: not "
     "offered).  \"order\": a URL taking a POST of item_id, quantity and the kind's choices (variables, "
-    "region), shown for released non-table items; \"consult\": a page to ask staff about the item (GET).")
+    "region), shown for released non-table items; \"consult\": a page to ask staff about the item (GET); "
+    "\"follow\": a page to follow the item, its series, subject, region or producer (GET; also on the "
+    "announcement page of a scheduled item).")
+
+FOLLOW_TOPIC: registry.Slot[Callable[[str, str], str | None]] = registry.Slot(
+    "catalog.follow_topic",
+    "``url(target, value)`` of a page to follow a topic the calendar or browse page is narrowed to "
+    "(target \"subject\", \"region\" or \"producer\" and its code or name); unset: no follow links.")
+
+
+def _follow_links(args: dict[str, str]) -> list[tuple[str, str, str]]:
+    """(target, value, url) for each topic the page is narrowed to that a person can follow."""
+    if not FOLLOW_TOPIC.is_set():
+        return []
+    found = ((target, args[target], FOLLOW_TOPIC.get()(target, args[target]))
+             for target in ("subject", "region", "producer") if args.get(target))
+    return [entry for entry in found if entry[2]]
 
 
 def _action_links(item) -> dict:
     actions = ITEM_ACTIONS.get()
-    return {name: actions[name](item) if name in actions else None for name in ("order", "consult")}
+    return {name: actions[name](item) if name in actions else None for name in ("order", "consult", "follow")}
 
 
 @bp.get("/<int:item_id>")
@@ -121,15 +137,32 @@ def release_calendar():
         month = today.replace(day=1)
     if not CALENDAR_YEARS[0] <= month.year <= CALENDAR_YEARS[1]:
         month = today.replace(day=1)
+    filters = calendar.CalendarFilters.from_args(request.args)
     start, end = calendar.month_bounds(month.year, month.month)
     previous = date(month.year - (month.month == 1), (month.month - 2) % 12 + 1, 1)
     following = date(month.year + (month.month == 12), month.month % 12 + 1, 1)
-    return render_template("catalog/calendar.html", month=month, items=calendar.releases_between(start, end),
-                           previous=previous, following=following, locale=_locale())
+    return render_template("catalog/calendar.html", month=month,
+                           items=calendar.releases_between(start, end, filters), filters=filters,
+                           previous=previous, following=following, locale=_locale(), kinds=list(ItemKind),
+                           subjects=list(reference.subjects().values()), regions=reference.regions(),
+                           producers=queries.producers(), follow_links=_follow_links(filters.args()),
+                           item_url=calendar.item_url)
 
 
 @bp.get("/calendar.ics")
 def release_feed():
-    return Response(calendar.feed(), mimetype="text/calendar",
+    filters = calendar.CalendarFilters.from_args(request.args)
+    return Response(calendar.feed(filters, request.args.get("lang", _locale())), mimetype="text/calendar",
                     headers={"Content-Disposition": "inline; filename=kalender-rilis.ics"})
 
+
+@bp.get("/<int:item_id>/announcement")
+def announcement(item_id: int):
+    """What will be released, when and by whom, before (and after) the release: calendar links never 404."""
+    found = services.fetch(item_id)
+    if found is None or not calendar.announced(found):
+        abort(404)
+    return render_template("catalog/announcement.html", item=found, locale=_locale(),
+                           actions=_action_links(found), regions=reference.regions(),
+                           subject=reference.subjects().get(found.subject_code),
+                           released=found.is_public())

@@ -7,6 +7,7 @@ is set, ``HeldTransport`` (keep it for the admin outbox page) otherwise.
 
 from __future__ import annotations
 
+import email.policy
 import smtplib
 from email.message import EmailMessage
 from email.utils import make_msgid
@@ -23,12 +24,17 @@ class Transport(Protocol):
     def send(self, message: EmailMessage) -> None: ...
 
 
-def build_message(sender: str, recipient: str, subject: str, text: str, html: str = "") -> EmailMessage:
-    message = EmailMessage()
+def build_message(sender: str, recipient: str, subject: str, text: str, html: str = "",
+                  headers: dict | None = None) -> EmailMessage:
+    # A header such as List-Unsubscribe holds one long URL: folded at 78 it would become RFC 2047 encoded
+    # words, which mail clients do not decode there, so messages with extra headers allow RFC 5322's 998.
+    message = EmailMessage(policy=email.policy.default.clone(max_line_length=998)) if headers else EmailMessage()
     message["From"] = sender
     message["To"] = recipient
     message["Subject"] = subject
     message["Message-ID"] = make_msgid(domain="statdesk.local")
+    for name, value in (headers or {}).items():
+        message[name] = value
     message.set_content(text)
     if html:
         message.add_alternative(html, subtype="html")

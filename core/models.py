@@ -116,3 +116,5 @@ class OutboxMessage(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
     last_error: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Extra header lines of the message (``List-Unsubscribe`` of an alert, RFC 8058), name -> value.
+    headers: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)

@@ -47,6 +47,25 @@ ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
     "signed-in person's home), \"profile\", \"login\", \"logout\" (POST), \"register\".  Filled by accounts.")
 
 
+@dataclass(frozen=True)
+class HeaderCounter:
+    """A link in the header with a number beside it for the signed-in person (unread notifications)."""
+
+    label: str  # a lazy_gettext string
+    endpoint: str
+    count: object  # callable(user) -> int; 0 shows the link without a number
+
+
+HEADER_COUNTERS: registry.ListSlot[HeaderCounter] = registry.ListSlot(
+    "core.header_counters",
+    "HeaderCounter entries shown in the header to every signed-in person, with ``count(user)`` beside the "
+    "label when it is above zero (the subscriptions' unread notifications).")
+
+
+def header_counters(user) -> list[tuple[HeaderCounter, int]]:
+    return [(counter, counter.count(user)) for counter in HEADER_COUNTERS.get()]
+
+
 def register_link(app, link: NavLink) -> None:
     """Offer ``link`` to its role (the packages' wiring; the same as ``NAV_LINKS.register``)."""
     NAV_LINKS.register(app, link)

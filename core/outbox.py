@@ -23,7 +23,7 @@ MAX_BACKOFF = timedelta(hours=6)
 
 
 def queue_email(recipient: str, template: str, locale: str | None = None, kind: str = "",
-                **context) -> OutboxMessage:
+                headers: dict | None = None, **context) -> OutboxMessage:
     """Render ``<template>.subject.txt``, ``.txt`` and ``.html`` and queue the message.
 
     The message is added to ``db.session``; the caller's commit sends it on its way.
@@ -36,7 +36,8 @@ def queue_email(recipient: str, template: str, locale: str | None = None, kind: 
         text = render_template(f"{template}.txt", **context)
         html = render_template(f"{template}.html", **context)
     message = OutboxMessage(recipient=recipient, subject=subject, body_text=text, body_html=html,
-                            kind=kind or template.rsplit("/", 1)[-1], next_attempt_at=clock.now())
+                            kind=kind or template.rsplit("/", 1)[-1], next_attempt_at=clock.now(),
+                            headers=dict(headers or {}))
     db.session.add(message)
     return message
 
@@ -87,7 +88,7 @@ def _deliver_one(message: OutboxMessage, transport, max_attempts: int) -> str:
     sender = current_app.config["STATDESK_MAIL_FROM"]
     try:
         transport.send(build_message(sender, message.recipient, message.subject,
-                                     message.body_text, message.body_html))
+                                     message.body_text, message.body_html, message.headers))
     except DeliveryError as exc:
         message.attempts += 1
         message.last_error = str(exc)[:2000]

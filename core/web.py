@@ -15,7 +15,7 @@ from flask_login import current_user
 from core.extensions import login_manager
 from core.input_guard import refuse_control_characters
 from core.money import format_rupiah
-from core.navigation import ACCOUNT_PAGES, links_for, page_scripts
+from core.navigation import ACCOUNT_PAGES, header_counters, links_for, page_scripts
 from core.timefmt import format_local
 
 LOCALES = ("id", "en")
@@ -68,6 +68,7 @@ def _template_context():
         "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "available_locales": LOCALES,
         "nav_links": links_for(roles),
+        "header_counters": header_counters(current_user) if signed_in else [],
         "account_pages": ACCOUNT_PAGES.get(),
         "page_scripts": page_scripts(request.endpoint) if has_request_context() else [],
         "site_name": current_app.config["STATDESK_SITE_NAME"],

@@ -315,3 +315,41 @@ def publish_invoices(orders: list[Order]) -> None:
                 current_app.logger.exception("publishing invoice %s failed", invoice.number)
                 audit.record("invoice.publish_failed", ("Invoice", invoice.id), None)
                 db.session.commit()
+
+
+# -- an order placed for a consumer without a cart (standing orders) --------------------------------
+
+STANDING_PREFIX = "standing-"  # the checkout token of an order a standing order placed
+
+
+def place_standing_order(user, item_id: int, token: str, *, non_commercial: bool = False, purpose: str = "",
+                         letter_key: str | None = None, abstract_key: str | None = None) -> Order | None:
+    """Order one item for ``user`` under today's rules, as a checkout of that one item would (inside the
+    caller's transaction; the caller commits).
+
+    The kind is decided afresh (``eligibility``: segment, institution and the product's zero-rupiah claim
+    today), the price is today's tariff, microdata goes to review (with the standing order's abstract), a
+    paid order gets its invoice and billing code, a free one is delivered at once.  ``token``
+    (``STANDING_PREFIX`` + a key of the caller's) makes it idempotent: the same token returns the
+    order it placed.  Returns None when the item cannot be ordered by this user today, or when it needs a
+    document the standing order does not hold (microdata without an abstract).
+    """
+    token = (STANDING_PREFIX + token)[:64]
+    placed = db.session.scalar(sa.select(Order).where(Order.user_id == user.id, Order.checkout_token == token))
+    if placed is not None:
+        return placed
+    item = catalog_port.orderable_item(item_id, user)
+    if item is None or (item.kind == "microdata" and not abstract_key):
+        return None
+    line = CartLine(user_id=user.id, item_id=item.id, quantity=1, options={})
+    priced = _PricedLine(line, item, catalog_port.line_price(item.id, 1, {}))
+    segment = user.segment.value if user.segment else "public"
+    institution = user.profile.institution if user.profile else ""
+    eligible = (eligibility.zero_rupiah_possible(segment, institution, non_commercial) and bool(letter_key)
+                and not eligibility.already_claimed([item.id], institution))
+    kind = eligibility.decide_kind(priced.price, segment, eligible)
+    submission = CheckoutRequest(non_commercial=non_commercial, purpose=purpose, token=token)
+    with db.session.begin_nested():
+        order = _create_order(user, kind, [priced], segment, institution, submission, abstract_key, letter_key)
+    unit_of_work.after_commit(publish_invoices, [order])
+    return order

@@ -137,7 +137,7 @@ def page():
     return render_template("search_index/search.html", error=None, text=asked.text, result=result,
                            facets=_facets(result, language), args=request.args, link=_link,
                            label=lambda facet, value: documents.label(app, facet, value, language),
-                           consult_url=_consult_url())
+                           consult_url=_consult_url(), save_url=_save_url(asked.text))
 
 
 def _link(args: MultiDict, **changes) -> str:
@@ -155,6 +155,18 @@ def _link(args: MultiDict, **changes) -> str:
 ASK_INSTEAD: registry.Slot[Callable[[], str]] = registry.Slot(
     "search_index.ask_instead", "``url()`` of a page where a person who found nothing can ask staff for free "
     "(shown on the page without results); unset: no such link.")
+
+
+SAVE_SEARCH: registry.Slot[Callable[[dict], str]] = registry.Slot(
+    "search_index.save_search", "``url(args)`` of a page where a person saves this search to hear of new "
+    "matching releases (``args``: the search's q, kind, subject and region); unset: no such link.")
+
+
+def _save_url(text: str) -> str | None:
+    if not SAVE_SEARCH.is_set() or not text:
+        return None
+    args = {name: request.args[name] for name in ("kind", "subject", "region") if request.args.get(name)}
+    return SAVE_SEARCH.get()({"q": text, **args})
 
 
 def _consult_url() -> str | None:

@@ -1,7 +1,7 @@
 """Visits to the service office: service days, counters, visits and phone notices
 
 Revision ID: 1070_visits
-Revises: 0980_two_factor
+Revises: 1040_subscriptions
 Create Date: 2026-12-01 13:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '1070_visits'
-down_revision = '0980_two_factor'
+down_revision = '1040_subscriptions'
 branch_labels = None
 depends_on = None
 

@@ -5,7 +5,9 @@ refunds approved in the month; it is split by product kind (from the order lines
 which hold the tariff price of each product) and by consumer segment.  Beside it,
 the services given without charge: free and zero-rupiah orders placed in the month
 (not rejected, cancelled or expired), counted, with the zero-rupiah ones' value at
-tariff shown as revenue forgone.  Internal orders are counted too.
+tariff shown as revenue forgone.  Internal orders are counted too.  Of the revenue,
+what standing orders brought (orders placed for each new release of a series) is
+shown on its own line.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from core.extensions import db
 from orders.finance.models import RefundRequest, RefundStatus
 from orders.finance.queries import utc_bounds
 from orders.models import Invoice, Order, OrderLine, OrderState, Payment, TransactionKind
+from orders.services import STANDING_PREFIX
 
 CLOSED = (OrderState.REJECTED, OrderState.CANCELLED, OrderState.EXPIRED)
 
@@ -36,6 +39,8 @@ class Recap:
     gross: int = 0
     refunds: int = 0
     refunded: int = 0
+    standing_payments: int = 0  # payments of orders a standing order placed (``services.STANDING_PREFIX``)
+    standing_revenue: int = 0
     # transaction kind -> product kind -> (orders, value at tariff)
     uncharged: dict[str, dict[str, tuple[int, int]]] = field(default_factory=dict)
 
@@ -80,6 +85,12 @@ def period_recap(start: date, end: date) -> Recap:
         recap.revenue_by_segment[segment or "-"] = int(total)
         recap.payments += count
         recap.gross += int(total)
+    standing = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .join(Invoice, Payment.invoice_id == Invoice.id).join(Order, Invoice.order_id == Order.id)
+        .where(Payment.paid_at >= lower, Payment.paid_at < upper,
+               Order.checkout_token.startswith(STANDING_PREFIX, autoescape=True))).one()
+    recap.standing_payments, recap.standing_revenue = standing[0], int(standing[1])
     refunds = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(RefundRequest.amount), 0))
         .where(RefundRequest.status == RefundStatus.APPROVED, RefundRequest.decided_at >= lower,

@@ -8,7 +8,7 @@ from core import sweeps
 
 DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.continuity",
             "roster.queue-drain", "roster.escalation", "roster.reminders", "consultation.sla-reminders",
-            "orders.invoice-expiry", "visits.reminders"]
+            "orders.invoice-expiry", "subscriptions.fan-out", "subscriptions.digests", "visits.reminders"]
 
 
 @pytest.fixture

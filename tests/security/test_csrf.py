@@ -10,6 +10,7 @@ import pytest
 SIGNED_INSTEAD_OF_CSRF = {
     "orders_api.bank_callback",  # HMAC-SHA256 over timestamp and body
     "orders_api.stripe_webhook",  # Stripe-Signature
+    "subscriptions.unsubscribe",  # RFC 8058 one-click POST from a mail client: the HMAC-signed token in the URL
 }
 SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
 
