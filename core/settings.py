@@ -143,6 +143,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Redis for the periodic jobs in production (`flask jobs scheduler` / `worker`); empty: no queue"),
     Setting("STATDESK_JOB_QUEUE", "STATDESK_JOB_QUEUE", str, "statdesk",
             "name of the job queue (and prefix of its keys) in Redis"),
+    Setting("STATDESK_LOG_FORMAT", "STATDESK_LOG_FORMAT", str, "text",
+            "log lines as `text` or `json` (one object a line, each with the request id)"),
+    Setting("STATDESK_LOG_LEVEL", "STATDESK_LOG_LEVEL", str, "info", "lowest level logged (`debug`, `info`, ...)"),
+    Setting("STATDESK_READY_TIMEOUT_MS", "STATDESK_READY_TIMEOUT_MS", int, 2000,
+            "how long `/readyz` waits for each dependency (database, Redis, search, storage)"),
+    Setting("STATDESK_METRICS_TOKEN", "STATDESK_METRICS_TOKEN", str, "",
+            "bearer token `/metrics` asks for; empty: it answers loopback clients only"),
+    Setting("STATDESK_BACKUP_HOURS", "STATDESK_BACKUP_HOURS", int, 0,
+            "hours between two scheduled backups (`backup.scheduled` periodic job); 0: none"),
+    Setting("STATDESK_BACKUP_KEEP", "STATDESK_BACKUP_KEEP", int, 7,
+            "scheduled backups kept; older ones are deleted after a new one is written"),
     Setting("STATDESK_SEARCH_BACKEND", "STATDESK_SEARCH_BACKEND", str, "whoosh",
             "full-text search backend: `whoosh` (a local index directory) or `postgresql` (several web hosts)"),
     Setting("STATDESK_SEARCH_DIR", "STATDESK_SEARCH_DIR", str, "",
@@ -195,6 +206,10 @@ def _check_combinations(config: dict[str, Any]) -> None:
             f"STATDESK_ENV must be development, production or testing, not {config['STATDESK_ENV']!r}")
     if config["STATDESK_TRUSTED_PROXIES"] < 0:
         raise ConfigurationError("STATDESK_TRUSTED_PROXIES counts proxies: give 0 or more")
+    if config["STATDESK_LOG_FORMAT"] not in {"text", "json"}:
+        raise ConfigurationError(f"STATDESK_LOG_FORMAT must be text or json, not {config['STATDESK_LOG_FORMAT']!r}")
+    if config["STATDESK_BACKUP_KEEP"] < 1:
+        raise ConfigurationError("STATDESK_BACKUP_KEEP: keep at least one backup")
     search = config["STATDESK_SEARCH_BACKEND"]
     if search not in {"whoosh", "postgresql"}:
         raise ConfigurationError(f"STATDESK_SEARCH_BACKEND must be whoosh or postgresql, not {search!r}")

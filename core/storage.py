@@ -35,6 +35,9 @@ class Storage(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def check(self) -> None:
+        """Raise unless a file can be written, read back and deleted now (``/readyz``)."""
+
 
 class LocalStorage:
     def __init__(self, root: str):
@@ -71,6 +74,18 @@ class LocalStorage:
 
     def exists(self, key: str) -> bool:
         return os.path.isfile(self._path(key))
+
+    def check(self) -> None:
+        os.makedirs(self.root, exist_ok=True)
+        probe = os.path.join(self.root, f".ready-{os.getpid()}-{secrets.token_hex(4)}")
+        with open(probe, "wb") as out:
+            out.write(b"ok")
+        try:
+            with open(probe, "rb") as back:
+                if back.read() != b"ok":
+                    raise OSError(f"{self.root} does not give back what was written")
+        finally:
+            os.remove(probe)
 
 
 STORAGE: registry.Slot[Storage] = registry.Slot(

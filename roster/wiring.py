@@ -8,10 +8,12 @@ from flask_babel import lazy_gettext as _l
 def init_app(app) -> None:
     from core import sweeps
     from core.cli import DEMO_LOADERS
+    from core.metrics import GAUGES
     from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
     from roster.kinds import kind_label
+    from roster.metrics import OPEN_WORK
     from roster.services import drain_queue_sweep
     from roster.views import bp
 
@@ -21,6 +23,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     sweeps.register(app, "roster.queue-drain", drain_queue_sweep)
     DEMO_LOADERS.register(app, ("roster", demo.load))
+    GAUGES.register(app, OPEN_WORK)
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
                                _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
     register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",
