@@ -145,7 +145,7 @@ def _worker_class():
                     return super().execute_job(job, queue)
                 finally:
                     log.info("job ended", extra={"job_id": job.id, "job": job.func_name,
-                                                 "status": str(job.get_status(refresh=True))})
+                                                 "status": getattr(job.get_status(refresh=True), "value", "")})
 
     return Worker
 
