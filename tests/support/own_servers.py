@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -98,8 +99,6 @@ class OwnPostgres:
         self._run([f"{PG_BIN}/pg_ctl", "-D", self.data, "-w", "-m", mode, "stop"])
 
     def remove(self) -> None:
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
