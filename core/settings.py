@@ -253,5 +253,8 @@ def derived_flask_config(config: dict[str, Any]) -> dict[str, Any]:
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_TRANSLATION_DIRECTORIES": "",  # filled by create_app from the packages
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While a shared Redis restarts, count in this process rather than refuse every rate-limited page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     }

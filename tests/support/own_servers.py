@@ -85,6 +85,9 @@ class OwnPostgres:
         self._run([f"{PG_BIN}/initdb", "-D", self.data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
                    "--no-sync"])
 
+    def database_url(self, name: str) -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
     def _run(self, argv: list[str]) -> None:
         if self._as_postgres:
             argv = ["runuser", "-u", "postgres", "--", *argv]
