@@ -81,7 +81,8 @@ class Cluster:
         return create_app({
             "SQLALCHEMY_DATABASE_URI": self.env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"),
             "SECRET_KEY": self.secret("secret_key"), "STATDESK_SEARCH_BACKEND": "postgresql",
-            "STATDESK_STORAGE_DIR": str(self.directory / "storage"), "STATDESK_REDIS_URL": self.env["STATDESK_REDIS_URL"],
+            "STATDESK_STORAGE_DIR": str(self.directory / "storage"),
+            "STATDESK_REDIS_URL": self.env["STATDESK_REDIS_URL"],
             "STATDESK_JOB_QUEUE": "statdesk-cluster", "STATDESK_PASSWORD_HASH": "pbkdf2:sha256:1000",
             "STATDESK_BANK_CALLBACK_SECRET": self.secret("bank_callback_secret")})
 
