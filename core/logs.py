@@ -32,6 +32,7 @@ _VALID = re.compile(r"[A-Za-z0-9._:-]{8,64}")
 _REQUEST_ID: contextvars.ContextVar[str] = contextvars.ContextVar("statdesk_request_id", default="")
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "request_id"}
 request_log = logging.getLogger("statdesk.request")
+QUIET_ENDPOINTS = frozenset({"core_health.healthz", "core_health.readyz"})
 
 
 def current_request_id() -> str:
@@ -144,7 +145,9 @@ def _answer_id(response):
     request_id = g.get("request_id")
     if request_id:
         response.headers[HEADER] = request_id
-        request_log.info("request", extra={
+        # the load balancer's health checks (every second per host) only at debug level
+        level = logging.DEBUG if request.endpoint in QUIET_ENDPOINTS else logging.INFO
+        request_log.log(level, "request", extra={
             "method": request.method, "path": request.path, "status": response.status_code,
             "endpoint": request.endpoint or "", "duration_ms": round(
                 (time.perf_counter() - g.request_started) * 1000, 1)})
