@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
             "messages sent per delivery sweep"),
     Setting("STATDESK_STORAGE_DIR", "STATDESK_STORAGE_DIR", str, "",
             "directory for uploaded and generated files; empty means `instance/storage`"),
+    Setting("STATDESK_STORAGE_BACKEND", "STATDESK_STORAGE_BACKEND", str, "local",
+            "where files live: `local` (`STATDESK_STORAGE_DIR`, shared by the hosts) or `s3` (a bucket)"),
+    Setting("STATDESK_S3_BUCKET", "STATDESK_S3_BUCKET", str, "", "the bucket of `STATDESK_STORAGE_BACKEND=s3`"),
+    Setting("STATDESK_S3_PREFIX", "STATDESK_S3_PREFIX", str, "", "key prefix of the files inside the bucket"),
+    Setting("STATDESK_S3_ENDPOINT_URL", "STATDESK_S3_ENDPOINT_URL", str, "",
+            "S3-compatible endpoint (MinIO, Ceph); empty means AWS"),
+    Setting("STATDESK_S3_REGION", "STATDESK_S3_REGION", str, "", "the bucket's region; empty: boto3's default"),
     Setting("STATDESK_BACKUP_DIR", "STATDESK_BACKUP_DIR", str, "",
             "directory for `flask backup create`; empty means `instance/backups`"),
     Setting("STATDESK_MAX_REQUEST_MB", "STATDESK_MAX_REQUEST_MB", int, 64,
@@ -208,6 +215,11 @@ def _check_combinations(config: dict[str, Any]) -> None:
         raise ConfigurationError("STATDESK_TRUSTED_PROXIES counts proxies: give 0 or more")
     if config["STATDESK_LOG_FORMAT"] not in {"text", "json"}:
         raise ConfigurationError(f"STATDESK_LOG_FORMAT must be text or json, not {config['STATDESK_LOG_FORMAT']!r}")
+    storage = config["STATDESK_STORAGE_BACKEND"]
+    if storage not in {"local", "s3"}:
+        raise ConfigurationError(f"STATDESK_STORAGE_BACKEND must be local or s3, not {storage!r}")
+    if config["STATDESK_STORAGE_BACKEND"] == "s3" and not config["STATDESK_S3_BUCKET"]:
+        raise ConfigurationError("STATDESK_STORAGE_BACKEND=s3 needs STATDESK_S3_BUCKET")
     if config["STATDESK_BACKUP_KEEP"] < 1:
         raise ConfigurationError("STATDESK_BACKUP_KEEP: keep at least one backup")
     search = config["STATDESK_SEARCH_BACKEND"]
