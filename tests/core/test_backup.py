@@ -127,8 +127,13 @@ def test_a_restored_site_has_identical_rows_and_files_and_searches_as_before(app
     restored = runner.invoke(args=["backup", "restore", "--yes", str(backup)])
     assert restored.exit_code == 0, restored.output
     assert "search index rebuilt and verified" in restored.output
+    # restore() compared every table with the manifest before rebuilding the index; after the rebuild the
+    # index's own tables (PostgreSQL backend) are new derived rows, every other table is as backed up
+    def primary(found: dict) -> dict:
+        return {table: digest for table, digest in found.items() if not table.startswith("search_")}
+
     with app.app_context(), db.engine.connect() as connection:
-        assert row_digests(connection) == digests
+        assert primary(row_digests(connection)) == primary(digests)
     assert file_hashes(Path(app.config["STATDESK_STORAGE_DIR"])) == files
     assert _lombok(client) == before
     verified = runner.invoke(args=["search", "verify"])
