@@ -12,7 +12,7 @@ WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits)
 
-.PHONY: setup run test lint unit browser-deps oidc-deps messages clean
+.PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps cluster cluster-stop messages clean
 
 setup: $(VENV)/.installed translations
 
@@ -28,6 +28,18 @@ translations: $(VENV)/.installed
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's HAProxy, the load balancer of `make cluster` and of the cluster tests.
+haproxy-deps:
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+
+# Two web hosts, two workers, the scheduler and HAProxy on loopback (ops/cluster.py, docs/operations.md).
+# CLUSTER_PORT (26100), DATABASE_URL and STATDESK_REDIS_URL choose the ports and the shared services.
+cluster: setup haproxy-deps
+	$(BIN)/python ops/cluster.py up
+
+cluster-stop:
+	$(BIN)/python ops/cluster.py down
 
 # The standard OpenID Connect provider the SSO tests run on loopback (npm's oidc-provider,
 # pinned by tests/support/oidc/package-lock.json); installed again when the lock file changes.
@@ -51,7 +63,7 @@ lint: setup
 	$(BIN)/bandit -q -r app.py $(PACKAGES) --severity-level high
 	$(BIN)/python scripts/i18n.py check
 
-test: setup browser-deps oidc-deps lint
+test: setup browser-deps oidc-deps haproxy-deps lint
 	$(PYTEST) --db=sqlite $(ARGS)
 	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
 	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(PYTEST) --db=postgresql -m "not browser" $(ARGS); \

@@ -10,12 +10,14 @@ def init_app(app) -> None:
     from catalog.views import ITEM_ACTIONS
     from consultation import demo, services
     from consultation.cli import cli
+    from consultation.metrics import SLA_BREACHES
     from consultation.models import KIND_LABELS
     from consultation.sla import POLICIES, parse_policies
     from consultation.sweeps import run_sweep
     from consultation.views import bp
     from core import sweeps
     from core.cli import DEMO_LOADERS
+    from core.metrics import GAUGES
     from core.navigation import NavLink, register_link
     from core.settings import ConfigurationError
     from roster.kinds import ROUTING_KINDS
@@ -37,6 +39,7 @@ def init_app(app) -> None:
     REMINDS_ITSELF.register(app, services.ITEM_TYPE)  # consultation.sweeps reminds in its own words
     sweeps.register(app, "consultation.sla-reminders", run_sweep)
     DEMO_LOADERS.register(app, ("consultation", demo.load))
+    GAUGES.register(app, SLA_BREACHES)
     ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))
     ASK_INSTEAD.register(app, lambda: url_for("consultation.new"))
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):

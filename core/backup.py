@@ -2,13 +2,20 @@
 
 A backup is a directory holding the database (the SQLite online-backup API, or
 ``pg_dump --format=custom`` on PostgreSQL), the stored files as ``files.tar.gz``,
-and ``manifest.json``: the schema revision, the row count of every table and the
-SHA-256 of each part.  On PostgreSQL the counts and the dump read one exported
-snapshot, so they agree even while the site keeps writing.
+and ``manifest.json``: the schema revision, the row count and the row digest of
+every table (SHA-256 over its rows in primary-key order), the SHA-256 of every
+stored file, and of each part.  On PostgreSQL the counts, digests and dump read
+one exported snapshot, so they agree even while the site keeps writing.
 
 A backup is proven only by restoring it: ``drill`` restores into a scratch
-database, counts the rows again and checks every checksum, without touching the
-live site.  ``restore`` puts a backup back in place of the live data.
+database, counts and digests the rows again, unpacks the files and hashes each,
+without touching the live site.  ``restore`` puts a backup back in place of the
+live data, checks the live rows and files against the manifest, then runs what
+the packages registered in ``AFTER_RESTORE`` (the search index is rebuilt from
+the restored rows and verified, so searches answer as before the backup).
+
+``backup.scheduled`` (a periodic job, every ``STATDESK_BACKUP_HOURS``) writes a
+backup and keeps the newest ``STATDESK_BACKUP_KEEP``.
 """
 
 from __future__ import annotations
@@ -22,17 +29,27 @@ import subprocess
 import tarfile
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sqlalchemy as sa
 
-from core import clock
+from core import clock, registry
 from core.extensions import db
 
 MANIFEST = "manifest.json"
 FILES = "files.tar.gz"
 DATABASE = {"sqlite": "database.sqlite3", "postgresql": "database.dump"}
+
+
+PREFIX = "statdesk-"
+
+AFTER_RESTORE: registry.ListSlot[tuple[str, Callable[[], str]]] = registry.ListSlot(
+    "core.after_restore",
+    "(name, step) pairs run in order after `flask backup restore` put the rows and files back, inside an "
+    "application context; a step rebuilds what is derived from them and returns a line for the operator, "
+    "or raises when the site would not work.")
 
 
 class BackupError(RuntimeError):
@@ -46,6 +63,7 @@ class DrillReport:
     tables: int = 0
     rows: int = 0
     files: int = 0
+    steps: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -81,6 +99,36 @@ def row_counts(connection) -> dict[str, int]:
             for name in names}
 
 
+def row_digests(connection) -> dict[str, str]:
+    """SHA-256 per table over every row, in primary-key order (all columns where there is none)."""
+    metadata = sa.MetaData()
+    metadata.reflect(bind=connection)
+    digests = {}
+    for name in sorted(metadata.tables):
+        table = metadata.tables[name]
+        order = list(table.primary_key.columns) or list(table.columns)
+        digest = hashlib.sha256()
+        for row in connection.execute(sa.select(table).order_by(*order)).yield_per(2000):
+            digest.update(json.dumps([_canonical(value) for value in row], default=str).encode())
+            digest.update(b"\n")
+        digests[name] = digest.hexdigest()
+    return digests
+
+
+def _canonical(value):
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value).hex()
+    return value
+
+
+def file_hashes(root: Path) -> dict[str, str]:
+    """SHA-256 of every file below ``root``, by its path relative to ``root``."""
+    if not root.is_dir():
+        return {}
+    return {path.relative_to(root).as_posix(): _sha256(path)
+            for path in sorted(root.rglob("*")) if path.is_file() and not path.name.startswith(".ready-")}
+
+
 def _revision(counts_connection) -> str:
     try:
         return counts_connection.execute(sa.text("SELECT version_num FROM alembic_version")).scalar() or ""
@@ -94,22 +142,25 @@ def create_backup(app, target: Path | None = None) -> Path:
     backend = engine.dialect.name
     if backend not in DATABASE:
         raise BackupError(f"backups of {backend} databases are not supported")
-    dest = Path(target or backups_dir(app)) / f"statdesk-{clock.now():%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
+    dest = Path(target or backups_dir(app)) / f"{PREFIX}{clock.now():%Y%m%dT%H%M%S}Z-{uuid.uuid4().hex[:6]}"
     dest.mkdir(parents=True)
     database = dest / DATABASE[backend]
+    storage = Path(app.config["STATDESK_STORAGE_DIR"])
     try:
-        tables, revision = (_backup_sqlite if backend == "sqlite" else _backup_postgresql)(engine, database)
-        _archive(Path(app.config["STATDESK_STORAGE_DIR"]), dest / FILES)
+        tables, digests, revision = (_backup_sqlite if backend == "sqlite" else _backup_postgresql)(engine, database)
+        files = file_hashes(storage)
+        _archive(storage, dest / FILES)
     except Exception:
         shutil.rmtree(dest, ignore_errors=True)
         raise
     manifest = {"created_at": clock.now().isoformat(), "backend": backend, "revision": revision,
-                "tables": tables, "parts": {p.name: _sha256(p) for p in (database, dest / FILES)}}
+                "tables": tables, "digests": digests, "files": files,
+                "parts": {p.name: _sha256(p) for p in (database, dest / FILES)}}
     (dest / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return dest
 
 
-def _backup_sqlite(engine, database: Path) -> tuple[dict[str, int], str]:
+def _backup_sqlite(engine, database: Path) -> tuple[dict[str, int], dict[str, str], str]:
     with engine.connect() as connection:
         live = connection.connection.driver_connection
         copy = sqlite3.connect(database)
@@ -120,18 +171,18 @@ def _backup_sqlite(engine, database: Path) -> tuple[dict[str, int], str]:
     counted = sa.create_engine(f"sqlite:///{database}")
     try:
         with counted.connect() as connection:
-            return row_counts(connection), _revision(connection)
+            return row_counts(connection), row_digests(connection), _revision(connection)
     finally:
         counted.dispose()
 
 
-def _backup_postgresql(engine, database: Path) -> tuple[dict[str, int], str]:
+def _backup_postgresql(engine, database: Path) -> tuple[dict[str, int], dict[str, str], str]:
     with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection, connection.begin():
         snapshot = connection.execute(sa.text("SELECT pg_export_snapshot()")).scalar_one()
-        tables, revision = row_counts(connection), _revision(connection)
         _run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
               f"--file={database}", _libpq_url(engine.url)])
-    return tables, revision
+        tables, digests, revision = row_counts(connection), row_digests(connection), _revision(connection)
+    return tables, digests, revision
 
 
 def _archive(storage: Path, archive: Path) -> None:
@@ -161,19 +212,37 @@ def drill(app, backup: Path) -> DrillReport:
     if report.problems:
         return report
     try:
-        counts = _restored_counts(manifest["backend"], backup / DATABASE[manifest["backend"]])
-        report.files = _check_archive(backup / FILES)
+        counts, digests = _restored_rows(manifest["backend"], backup / DATABASE[manifest["backend"]])
+        files = _archived_files(backup / FILES)
     except (BackupError, sqlite3.DatabaseError, sa.exc.DBAPIError, tarfile.TarError) as exc:
         report.problems.append(f"restoring failed: {exc}")
         return report
-    for table, expected in manifest["tables"].items():
-        if counts.get(table) != expected:
-            report.problems.append(f"table {table}: {counts.get(table)} rows restored, {expected} backed up")
-    report.tables, report.rows = len(counts), sum(counts.values())
+    report.problems.extend(compare(manifest, counts, digests, files))
+    report.tables, report.rows, report.files = len(counts), sum(counts.values()), len(files)
     return report
 
 
-def _restored_counts(backend: str, database: Path) -> dict[str, int]:
+def compare(manifest: dict, counts: dict[str, int], digests: dict[str, str], files: dict[str, str]) -> list[str]:
+    """What differs between the manifest and restored rows and files (empty when all match)."""
+    problems = []
+    for table, expected in manifest["tables"].items():
+        if counts.get(table) != expected:
+            problems.append(f"table {table}: {counts.get(table)} rows restored, {expected} backed up")
+        elif table in manifest.get("digests", {}) and digests.get(table) != manifest["digests"][table]:
+            problems.append(f"table {table}: the restored rows differ from the backed-up ones")
+    expected_files = manifest.get("files")
+    if expected_files is not None:
+        for name in sorted(set(expected_files) | set(files)):
+            if name not in files:
+                problems.append(f"file {name} is missing from the restore")
+            elif name not in expected_files:
+                problems.append(f"file {name} was not backed up")
+            elif files[name] != expected_files[name]:
+                problems.append(f"file {name} differs from the backed-up one")
+    return problems
+
+
+def _restored_rows(backend: str, database: Path) -> tuple[dict[str, int], dict[str, str]]:
     if backend == "sqlite":
         with tempfile.TemporaryDirectory() as scratch:
             copy = Path(scratch) / "drill.sqlite3"
@@ -183,13 +252,13 @@ def _restored_counts(backend: str, database: Path) -> dict[str, int]:
                 with engine.connect() as connection:
                     if connection.exec_driver_sql("PRAGMA integrity_check").scalar() != "ok":
                         raise BackupError("the SQLite file fails its integrity check")
-                    return row_counts(connection)
+                    return row_counts(connection), row_digests(connection)
             finally:
                 engine.dispose()
-    return _postgresql_scratch_counts(database)
+    return _postgresql_scratch_rows(database)
 
 
-def _postgresql_scratch_counts(database: Path) -> dict[str, int]:
+def _postgresql_scratch_rows(database: Path) -> tuple[dict[str, int], dict[str, str]]:
     server = db.engine.url
     name = f"statdesk_drill_{uuid.uuid4().hex[:12]}"
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
@@ -201,7 +270,7 @@ def _postgresql_scratch_counts(database: Path) -> dict[str, int]:
         scratch = sa.create_engine(scratch_url)
         try:
             with scratch.connect() as connection:
-                return row_counts(connection)
+                return row_counts(connection), row_digests(connection)
         finally:
             scratch.dispose()
     finally:
@@ -210,15 +279,11 @@ def _postgresql_scratch_counts(database: Path) -> dict[str, int]:
         admin.dispose()
 
 
-def _check_archive(archive: Path) -> int:
-    with tarfile.open(archive, "r:gz") as tar:
-        members = tar.getmembers()
-        for member in members:
-            if member.isfile():
-                with tar.extractfile(member) as stream:
-                    while stream.read(1024 * 1024):
-                        pass
-        return sum(1 for member in members if member.isfile())
+def _archived_files(archive: Path) -> dict[str, str]:
+    """Unpack the stored files into a scratch directory; the SHA-256 of each."""
+    with tempfile.TemporaryDirectory() as scratch, tarfile.open(archive, "r:gz") as tar:
+        tar.extractall(scratch, filter="data")
+        return file_hashes(Path(scratch) / "storage")
 
 
 def restore(app, backup: Path) -> DrillReport:
@@ -244,8 +309,42 @@ def restore(app, backup: Path) -> DrillReport:
     else:
         _run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", "--exit-on-error",
               f"--dbname={_libpq_url(engine.url)}", str(database)])
-    _restore_files(Path(app.config["STATDESK_STORAGE_DIR"]), Path(backup) / FILES)
+    storage = Path(app.config["STATDESK_STORAGE_DIR"])
+    _restore_files(storage, Path(backup) / FILES)
+    with db.engine.connect() as connection:
+        problems = compare(manifest, row_counts(connection), row_digests(connection), file_hashes(storage))
+    if problems:
+        raise BackupError("the restored site differs from the backup: " + "; ".join(problems))
+    for name, step in AFTER_RESTORE.get(app):
+        try:
+            report.steps.append(f"{name}: {step()}")
+        except Exception as exc:
+            raise BackupError(f"restored, but {name} failed: {exc}") from exc
+        finally:
+            db.session.remove()
     return report
+
+
+def scheduled_backup() -> str:
+    """The periodic job: a new backup when ``STATDESK_BACKUP_HOURS`` is due, then the retention."""
+    from flask import current_app
+
+    app = current_app._get_current_object()
+    if not app.config["STATDESK_BACKUP_HOURS"]:
+        return "scheduled backups are off (STATDESK_BACKUP_HOURS=0)"
+    path = create_backup(app)
+    removed = prune(backups_dir(app), app.config["STATDESK_BACKUP_KEEP"])
+    return f"wrote {path.name}; removed {len(removed)} old backup(s)"
+
+
+def prune(directory: Path, keep: int) -> list[Path]:
+    """Delete all but the newest ``keep`` complete backups in ``directory``; the ones deleted."""
+    complete = sorted((path for path in Path(directory).glob(f"{PREFIX}*") if (path / MANIFEST).is_file()),
+                      key=lambda path: path.name)
+    old = complete[:-keep] if keep > 0 else complete
+    for path in old:
+        shutil.rmtree(path)
+    return old
 
 
 def _restore_files(storage: Path, archive: Path) -> None:

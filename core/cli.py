@@ -116,4 +116,6 @@ def backup_restore_command(backup: str, yes: bool) -> None:
         report = restore(current_app, Path(backup))
     except BackupError as exc:
         raise click.ClickException(str(exc)) from exc
-    click.echo(f"restored {report.tables} tables, {report.rows} rows and {report.files} files")
+    click.echo(f"restored {report.tables} tables, {report.rows} rows and {report.files} files; all match")
+    for step in report.steps:
+        click.echo(step)

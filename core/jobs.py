@@ -24,19 +24,38 @@ per interval, ``run_sweep`` first claims the job's interval slot (the job's
 enqueue time divided by its interval) with an atomic ``SET NX`` in Redis, and a
 job whose slot is already claimed returns without running.  The jobs are
 idempotent and lock their rows anyway; the claim saves the duplicate work.
+
+Requests queue work with ``enqueue(function, *args)`` (usually as an after-commit
+effect): the job carries the request's id (``core.logs``) in its metadata, so its
+log lines in the worker carry the same id, and it is retried up to
+``JOB_RETRIES`` times.  Without ``STATDESK_REDIS_URL`` nothing is queued and the
+periodic jobs do the work at their next run.
+
+A worker killed mid-job (SIGKILL, a lost host) leaves the job in RQ's started
+registry.  A worker started with ``--name`` under the name of the one that died on
+this host takes its jobs back at once and queues them again (RQ itself would do
+so only after the dead worker's heartbeat expires, a minute or more later); the
+jobs' effects commit in one transaction with their own "done" mark, so a job
+re-run after a kill has its effect once.
 """
 
 from __future__ import annotations
+
+import logging
+import os
+import socket
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from core import sweeps
+from core import logs, sweeps
 
 jobs_cli = AppGroup("jobs", help="Periodic jobs on Redis: RQ's cron scheduler and workers (several hosts).")
 
 FAILED_JOB_TTL = 7 * 24 * 3600  # a week to look at a failed job
+JOB_RETRIES = 3
+log = logging.getLogger(__name__)
 
 
 class QueueNotConfigured(RuntimeError):
@@ -95,12 +114,105 @@ def _claim_slot(app, sweep: sweeps.Sweep, job) -> bool:
     return bool(job.connection.set(key, job.id, nx=True, ex=every * 4))
 
 
-def run_worker(app, connection, burst: bool = False) -> bool:
-    """Work the queue in this process (the app context stays pushed for every job)."""
+def enqueue(function, *args):
+    """Queue ``function(*args)`` for a worker, stamped with the current request id; the job, or None.
+
+    ``function`` must be importable by the worker (a module-level function).  Without a
+    configured Redis nothing is queued (the periodic jobs catch up).
+    """
+    from rq import Retry
+
+    app = current_app._get_current_object()
+    if not app.config["STATDESK_REDIS_URL"]:
+        return None
+    job = job_queue(app, redis_connection(app)).enqueue(
+        function, *args, meta={"request_id": logs.current_request_id()}, retry=Retry(max=JOB_RETRIES),
+        failure_ttl=FAILED_JOB_TTL)
+    log.info("job queued", extra={"job_id": job.id, "job": job.func_name})
+    return job
+
+
+def _worker_class():
     from rq import SimpleWorker
 
-    worker = SimpleWorker([job_queue(app, connection)], connection=connection)
-    return worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    class Worker(SimpleWorker):
+        """RQ's in-process worker that runs each job under the request id it was queued with."""
+
+        def execute_job(self, job, queue):
+            with logs.request_id_bound(job.meta.get("request_id", "")):
+                log.info("job started", extra={"job_id": job.id, "job": job.func_name, "worker": self.name})
+                try:
+                    return super().execute_job(job, queue)
+                finally:
+                    log.info("job ended", extra={"job_id": job.id, "job": job.func_name,
+                                                 "status": getattr(job.get_status(refresh=True), "value", "")})
+
+    return Worker
+
+
+def _pid_key(name: str) -> str:
+    return f"statdesk:worker-process:{name}"
+
+
+def take_back(connection, queue, name: str) -> list[str]:
+    """Queue again the jobs that the dead worker called ``name`` had started; their ids."""
+    from rq.executions import Execution
+    from rq.job import Job, JobStatus
+
+    registry = queue.started_job_registry
+    taken = []
+    for job_id, execution_id in registry.get_job_and_execution_ids(cleanup=False):
+        execution = Execution.fetch(execution_id, job_id, connection)
+        if execution.worker_name != name:
+            continue
+        job = Job.fetch(job_id, connection=connection)
+        with connection.pipeline() as pipeline:
+            registry.remove_execution(execution, job, pipeline=pipeline)
+            if job.retries_left:
+                job.retry(queue, pipeline)
+            else:
+                job.set_status(JobStatus.FAILED, pipeline=pipeline)
+                job._handle_failure(f"worker {name} died running it and no retry is left", pipeline,
+                                    worker_name=name)
+            pipeline.execute()
+        log.warning("job taken back from a dead worker", extra={"job_id": job_id, "worker": name})
+        taken.append(job_id)
+    return taken
+
+
+def _claim_name(connection, queue, name: str) -> None:
+    """Make ``name`` this process's, taking back the jobs of a predecessor of that name that died here."""
+    here = socket.gethostname()
+    previous = connection.get(_pid_key(name))
+    if previous:
+        host, _, pid = previous.decode().rpartition(":")
+        if host != here:
+            raise click.UsageError(f"worker name {name!r} belongs to a worker on {host}; give each its own")
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            pass  # that worker died: its name, and its jobs, are free
+        else:
+            if int(pid) != os.getpid():
+                raise click.UsageError(f"worker {name!r} runs already (process {pid})")
+        from rq import Worker
+
+        connection.delete(Worker.redis_worker_namespace_prefix + name)
+        take_back(connection, queue, name)
+    connection.set(_pid_key(name), f"{here}:{os.getpid()}")
+
+
+def run_worker(app, connection, burst: bool = False, name: str | None = None) -> bool:
+    """Work the queue in this process (the app context stays pushed for every job)."""
+    queue = job_queue(app, connection)
+    if name:
+        _claim_name(connection, queue, name)
+    worker = _worker_class()([queue], connection=connection, name=name)
+    try:
+        return worker.work(burst=burst, with_scheduler=False, logging_level="WARNING")
+    finally:
+        if name:
+            connection.delete(_pid_key(name))
 
 
 def _connection_or_exit():
@@ -125,6 +237,8 @@ def scheduler_command(once: bool) -> None:
 
 @jobs_cli.command("worker")
 @click.option("--burst", is_flag=True, help="Run the queued jobs and exit.")
-def worker_command(burst: bool) -> None:
+@click.option("--name", default=None, help="A name unique to this worker on this host (e.g. web1-worker1): a "
+              "worker restarted under the name of one that died takes back its unfinished jobs at once.")
+def worker_command(burst: bool, name: str | None) -> None:
     """Run queued jobs (start one per host, or more)."""
-    run_worker(current_app, _connection_or_exit(), burst=burst)
+    run_worker(current_app, _connection_or_exit(), burst=burst, name=name)

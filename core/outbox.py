@@ -4,6 +4,10 @@
 current session, so it exists only if the change that caused it commits.
 ``deliver_due`` is the sweep that hands due messages to the transport, retrying
 failures with exponential back-off; it is safe to run in several processes at once.
+With a job queue (``STATDESK_REDIS_URL``) each committed message is also handed
+to a worker at once (``deliver_message``, queued with the request's id), so mail
+does not wait for the next sweep; the row lock and the status make the two paths
+send it once.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import sqlalchemy as sa
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from core import clock
+from core import clock, unit_of_work
 from core.extensions import db
 from core.mail import DeliveryError, build_message, transport_from_config
 from core.models import OutboxMessage, OutboxStatus
@@ -39,7 +43,34 @@ def queue_email(recipient: str, template: str, locale: str | None = None, kind: 
                             kind=kind or template.rsplit("/", 1)[-1], next_attempt_at=clock.now(),
                             headers=dict(headers or {}))
     db.session.add(message)
+    if current_app.config["STATDESK_REDIS_URL"]:
+        unit_of_work.after_commit(_hand_to_worker, message)
     return message
+
+
+def _hand_to_worker(message: OutboxMessage) -> None:
+    from core.jobs import enqueue
+
+    enqueue(deliver_message, message.id)
+
+
+def deliver_message(message_id: int, transport=None) -> str:
+    """The job: send one message if it is still pending and due; ``sent``, ``retried``, ``failed``,
+    ``held`` or ``skipped`` (already sent, or being sent by a sweep right now)."""
+    app = current_app._get_current_object()
+    with app.app_context():
+        query = sa.select(OutboxMessage).where(OutboxMessage.id == message_id,
+                                               OutboxMessage.status == OutboxStatus.PENDING,
+                                               OutboxMessage.next_attempt_at <= clock.now())
+        if db.engine.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        message = db.session.scalars(query).first()
+        if message is None:
+            return "skipped"
+        outcome = _deliver_one(message, transport or transport_from_config(app.config),
+                               app.config["STATDESK_OUTBOX_MAX_ATTEMPTS"])
+        db.session.commit()
+        return outcome
 
 
 def backoff(attempts: int) -> timedelta:

@@ -84,6 +84,13 @@ SETTINGS: tuple[Setting, ...] = (
             "messages sent per delivery sweep"),
     Setting("STATDESK_STORAGE_DIR", "STATDESK_STORAGE_DIR", str, "",
             "directory for uploaded and generated files; empty means `instance/storage`"),
+    Setting("STATDESK_STORAGE_BACKEND", "STATDESK_STORAGE_BACKEND", str, "local",
+            "where files live: `local` (`STATDESK_STORAGE_DIR`, shared by the hosts) or `s3` (a bucket)"),
+    Setting("STATDESK_S3_BUCKET", "STATDESK_S3_BUCKET", str, "", "the bucket of `STATDESK_STORAGE_BACKEND=s3`"),
+    Setting("STATDESK_S3_PREFIX", "STATDESK_S3_PREFIX", str, "", "key prefix of the files inside the bucket"),
+    Setting("STATDESK_S3_ENDPOINT_URL", "STATDESK_S3_ENDPOINT_URL", str, "",
+            "S3-compatible endpoint (MinIO, Ceph); empty means AWS"),
+    Setting("STATDESK_S3_REGION", "STATDESK_S3_REGION", str, "", "the bucket's region; empty: boto3's default"),
     Setting("STATDESK_BACKUP_DIR", "STATDESK_BACKUP_DIR", str, "",
             "directory for `flask backup create`; empty means `instance/backups`"),
     Setting("STATDESK_MAX_REQUEST_MB", "STATDESK_MAX_REQUEST_MB", int, 64,
@@ -163,6 +170,17 @@ SETTINGS: tuple[Setting, ...] = (
             "Redis for the periodic jobs in production (`flask jobs scheduler` / `worker`); empty: no queue"),
     Setting("STATDESK_JOB_QUEUE", "STATDESK_JOB_QUEUE", str, "statdesk",
             "name of the job queue (and prefix of its keys) in Redis"),
+    Setting("STATDESK_LOG_FORMAT", "STATDESK_LOG_FORMAT", str, "text",
+            "log lines as `text` or `json` (one object a line, each with the request id)"),
+    Setting("STATDESK_LOG_LEVEL", "STATDESK_LOG_LEVEL", str, "info", "lowest level logged (`debug`, `info`, ...)"),
+    Setting("STATDESK_READY_TIMEOUT_MS", "STATDESK_READY_TIMEOUT_MS", int, 2000,
+            "how long `/readyz` waits for each dependency (database, Redis, search, storage)"),
+    Setting("STATDESK_METRICS_TOKEN", "STATDESK_METRICS_TOKEN", str, "",
+            "bearer token `/metrics` asks for; empty: it answers loopback clients only"),
+    Setting("STATDESK_BACKUP_HOURS", "STATDESK_BACKUP_HOURS", int, 0,
+            "hours between two scheduled backups (`backup.scheduled` periodic job); 0: none"),
+    Setting("STATDESK_BACKUP_KEEP", "STATDESK_BACKUP_KEEP", int, 7,
+            "scheduled backups kept; older ones are deleted after a new one is written"),
     Setting("STATDESK_SEARCH_BACKEND", "STATDESK_SEARCH_BACKEND", str, "whoosh",
             "full-text search backend: `whoosh` (a local index directory) or `postgresql` (several web hosts)"),
     Setting("STATDESK_SEARCH_DIR", "STATDESK_SEARCH_DIR", str, "",
@@ -219,6 +237,15 @@ def _check_combinations(config: dict[str, Any]) -> None:
             f"STATDESK_ENV must be development, production or testing, not {config['STATDESK_ENV']!r}")
     if config["STATDESK_TRUSTED_PROXIES"] < 0:
         raise ConfigurationError("STATDESK_TRUSTED_PROXIES counts proxies: give 0 or more")
+    if config["STATDESK_LOG_FORMAT"] not in {"text", "json"}:
+        raise ConfigurationError(f"STATDESK_LOG_FORMAT must be text or json, not {config['STATDESK_LOG_FORMAT']!r}")
+    storage = config["STATDESK_STORAGE_BACKEND"]
+    if storage not in {"local", "s3"}:
+        raise ConfigurationError(f"STATDESK_STORAGE_BACKEND must be local or s3, not {storage!r}")
+    if config["STATDESK_STORAGE_BACKEND"] == "s3" and not config["STATDESK_S3_BUCKET"]:
+        raise ConfigurationError("STATDESK_STORAGE_BACKEND=s3 needs STATDESK_S3_BUCKET")
+    if config["STATDESK_BACKUP_KEEP"] < 1:
+        raise ConfigurationError("STATDESK_BACKUP_KEEP: keep at least one backup")
     search = config["STATDESK_SEARCH_BACKEND"]
     if search not in {"whoosh", "postgresql"}:
         raise ConfigurationError(f"STATDESK_SEARCH_BACKEND must be whoosh or postgresql, not {search!r}")
@@ -262,5 +289,8 @@ def derived_flask_config(config: dict[str, Any]) -> dict[str, Any]:
         "BOOTSTRAP_SERVE_LOCAL": True,
         "BABEL_TRANSLATION_DIRECTORIES": "",  # filled by create_app from the packages
         "RATELIMIT_HEADERS_ENABLED": True,
+        # While a shared Redis restarts, count in this process rather than refuse every rate-limited page.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "WTF_CSRF_TIME_LIMIT": 8 * 3600,
     }

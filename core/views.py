@@ -1,4 +1,4 @@
-"""Core pages: language switch, health check and the administrators' outbox."""
+"""Core pages: language switch, the administrators' outbox and audit log (health checks: ``core.health``)."""
 
 from __future__ import annotations
 
@@ -28,12 +28,6 @@ def set_language(code: str):
 @bp.get("/")
 def index():
     return render_template("core/index.html")
-
-
-@bp.get("/healthz")
-def healthz():
-    db.session.execute(sa.text("SELECT 1"))
-    return {"status": "ok"}
 
 
 class OutboxFilters(ListFilters):

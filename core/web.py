@@ -76,6 +76,11 @@ def _template_context():
 
 
 def init_web(app) -> None:
+    from core import logs, metrics
+
+    # First, so that even a request the input guard refuses gets its id, its log line and its latency.
+    logs.configure(app)
+    metrics.init_app(app)
     login_manager.login_message = _l("Please sign in to open this page.")
     app.before_request(_remember_origin)
     app.before_request(refuse_control_characters)

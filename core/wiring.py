@@ -6,15 +6,21 @@ from __future__ import annotations
 def init_app(app) -> None:
     from core import sweeps, unit_of_work
     from core.cli import backup_cli, config_cli, demo_cli, outbox_cli, sweep_command
+    from core.health import bp as health_bp
     from core.jobs import jobs_cli
     from core.outbox import deliver_due
     from core.views import bp
 
     # Declared before any package's jobs (core is wired first), so every round delivers the outbox first.
     sweeps.register(app, "outbox.deliver", deliver_due)
+    if app.config["STATDESK_BACKUP_HOURS"] > 0:
+        from core.backup import scheduled_backup
+
+        sweeps.register(app, "backup.scheduled", scheduled_backup, interval=app.config["STATDESK_BACKUP_HOURS"] * 3600)
     unit_of_work.listen()
 
     app.register_blueprint(bp)
+    app.register_blueprint(health_bp)
     app.cli.add_command(outbox_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(sweep_command)

@@ -9,12 +9,14 @@ def init_app(app) -> None:
     from accounts.signals import account_deactivated
     from core import sweeps
     from core.cli import DEMO_LOADERS
+    from core.metrics import GAUGES
     from core.navigation import NavLink, register_link
     from roster import demo
     from roster.cli import cli
     from roster.continuity import continuity_sweep, on_account_deactivated
     from roster.escalation import escalation_sweep
     from roster.kinds import kind_label
+    from roster.metrics import OPEN_WORK
     from roster.reminders import reminder_sweep
     from roster.services import drain_queue_sweep
     from roster.views import bp
@@ -29,6 +31,7 @@ def init_app(app) -> None:
     sweeps.register(app, "roster.reminders", reminder_sweep)
     account_deactivated.connect(on_account_deactivated, sender=app, weak=False)
     DEMO_LOADERS.register(app, ("roster", demo.load))
+    GAUGES.register(app, OPEN_WORK)
     register_link(app, NavLink("supervisor", _l("Duty roster"), "roster.overview",
                                _l("Shifts, leave, extra shifts and quotas of the operators"), order=20))
     register_link(app, NavLink("supervisor", _l("Assignment decisions"), "roster.decisions",

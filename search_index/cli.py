@@ -42,9 +42,8 @@ def reindex() -> None:
     click.echo(f"Indexed {written} documents in {time.monotonic() - started:.1f} s.")
 
 
-@cli.command("verify")
-def verify() -> None:
-    """Compare the index with the database; exit status 1 when they differ."""
+def compare_index() -> tuple[int, list, list, list]:
+    """(documents expected, missing from the index, extra in it, out of date in it)."""
     expected = {(d.source, d.key): d for d in public_documents(_keys())}
     backend = service.backend()
     stored = backend.keys()
@@ -55,6 +54,24 @@ def verify() -> None:
         fingerprints = backend.fingerprints()
         stale = sorted(pair for pair in set(expected) & stored
                        if fingerprints.get(pair) != fingerprint(expected[pair]))
+    return len(expected), missing, extra, stale
+
+
+def rebuild_and_verify() -> str:
+    """After a restore (``core.backup.AFTER_RESTORE``): rebuild the index from the restored rows, then
+    check it as ``flask search verify`` does; raises when they still differ."""
+    written = service.backend().rebuild(public_documents(_keys()))
+    expected, missing, extra, stale = compare_index()
+    if missing or extra or stale:
+        raise RuntimeError(f"the rebuilt index differs from the database: {len(missing)} missing, "
+                           f"{len(extra)} extra, {len(stale)} out of date")
+    return f"{written} documents indexed; the index matches the database ({expected} documents)"
+
+
+@cli.command("verify")
+def verify() -> None:
+    """Compare the index with the database; exit status 1 when they differ."""
+    expected_count, missing, extra, stale = compare_index()
     for label, pairs in (("missing from the index", missing), ("in the index but not public", extra),
                          ("out of date in the index", stale)):
         for source, key in pairs:
@@ -63,4 +80,4 @@ def verify() -> None:
         click.echo(f"The index differs from the database: {len(missing)} missing, {len(extra)} extra, "
                    f"{len(stale)} out of date. Run `flask search reindex`.")
         raise SystemExit(1)
-    click.echo(f"The index matches the database ({len(expected)} documents).")
+    click.echo(f"The index matches the database ({expected_count} documents).")

@@ -38,6 +38,13 @@ def backend(app=None) -> SearchBackend:
     return BACKEND.get(app)
 
 
+def check_ready() -> None:
+    """``/readyz``'s search check: the backend answers a one-hit query (raises when it cannot)."""
+    from search_index.backend import SearchRequest
+
+    backend().search(SearchRequest(facets=(), per_page=1))
+
+
 class _LazyIndexer:
     """Hands committed changes to the app's backend, creating it only when there is something to write."""
 
