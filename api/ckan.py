@@ -1,4 +1,4 @@
-"""A read-only CKAN-compatible action API under ``/api/3/action/`` for harvesters and the ``ckanapi`` client.
+"""A read-only CKAN-compatible action API under ``/api/3/action/`` (and CKAN's unversioned ``/api/action/``) for harvesters and the ``ckanapi`` client.
 
 Actions: ``status_show``, ``package_list``, ``package_search`` (``q``, ``fq``, ``rows``, ``start``, ``sort``),
 ``package_show`` (``id``: the dataset's id or name), ``organization_list``, ``group_list``
@@ -25,7 +25,8 @@ from catalog.models import Item, ItemFile
 from core import openapi
 from core.extensions import db
 
-bp = Blueprint("api_ckan", __name__, url_prefix="/api/3/action")
+bp = Blueprint("api_ckan", __name__, url_prefix="/api")
+METHODS = ["GET", "POST"]
 
 CKAN_VERSION = "2.10.4"
 MAX_ROWS = 1000
@@ -143,14 +144,16 @@ def _searched(query, text: str):
     return query
 
 
-@bp.route("/status_show", methods=["GET", "POST"])
+@bp.route("/3/action/status_show", methods=METHODS)
+@bp.route("/action/status_show", methods=METHODS)  # ckanapi's unversioned address
 def status_show():
     return _run("status_show", lambda args: {
         "ckan_version": CKAN_VERSION, "site_title": "Statdesk", "site_url": openapi.base_url(),
         "site_description": "", "locale_default": "id", "extensions": []})
 
 
-@bp.route("/package_list", methods=["GET", "POST"])
+@bp.route("/3/action/package_list", methods=METHODS)
+@bp.route("/action/package_list", methods=METHODS)  # ckanapi's unversioned address
 def package_list():
     def work(args):
         limit = _number(args, "limit", 10**9, 10**9)
@@ -162,7 +165,8 @@ def package_list():
     return _run("package_list", work)
 
 
-@bp.route("/package_search", methods=["GET", "POST"])
+@bp.route("/3/action/package_search", methods=METHODS)
+@bp.route("/action/package_search", methods=METHODS)  # ckanapi's unversioned address
 def package_search():
     def work(args):
         rows = _number(args, "rows", 10, MAX_ROWS)
@@ -182,7 +186,8 @@ def package_search():
     return _run("package_search", work)
 
 
-@bp.route("/package_show", methods=["GET", "POST"])
+@bp.route("/3/action/package_show", methods=METHODS)
+@bp.route("/action/package_show", methods=METHODS)  # ckanapi's unversioned address
 def package_show():
     def work(args):
         item = harvest.public_item(harvest.item_id_of(str(args.get("id", ""))))
@@ -193,7 +198,8 @@ def package_show():
     return _run("package_show", work)
 
 
-@bp.route("/organization_list", methods=["GET", "POST"])
+@bp.route("/3/action/organization_list", methods=METHODS)
+@bp.route("/action/organization_list", methods=METHODS)  # ckanapi's unversioned address
 def organization_list():
     def work(args):
         units = harvest.units()
@@ -204,7 +210,8 @@ def organization_list():
     return _run("organization_list", work)
 
 
-@bp.route("/group_list", methods=["GET", "POST"])
+@bp.route("/3/action/group_list", methods=METHODS)
+@bp.route("/action/group_list", methods=METHODS)  # ckanapi's unversioned address
 def group_list():
     def work(args):
         codes = harvest.subjects()

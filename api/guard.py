@@ -34,7 +34,7 @@ def after(response):
     declared = _declared()
     if declared is None and not request.path.startswith("/api/"):
         return response
-    if declared is not None and declared.public or request.path in PUBLIC_PATHS or request.path.startswith("/api/3/"):
+    if declared is not None and declared.public or request.path in PUBLIC_PATHS or request.path.startswith(("/api/3/", "/api/action/")):
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = "Link, X-Total-Count, ETag"
         if request.method == "OPTIONS":

@@ -135,11 +135,8 @@ def document() -> dict:
 
 
 def operations_for_listing() -> list[dict]:
-    """Method, path, summary and scope of every operation, for the reference page's plain list."""
-    listed = []
-    for path, operations_of_path in document().get("paths", {}).items():
-        for method, described in operations_of_path.items():
-            scopes = [scope for need in described.get("security", []) for scope in need.get("token", [])]
-            listed.append({"method": method.upper(), "path": path, "summary": described.get("summary", ""),
-                           "scope": scopes[0] if scopes else "", "tag": (described.get("tags") or [""])[0]})
-    return listed
+    """Method, path, summary (in the reader's language) and scope of every operation, for the reference page."""
+    app = current_app._get_current_object()
+    return [{"method": method.upper(), "path": _path(rule)[0], "summary": str(declared.summary),
+             "scope": declared.scope or "", "tag": declared.tags[0] if declared.tags else ""}
+            for rule, method, _endpoint, declared in operations(app)]

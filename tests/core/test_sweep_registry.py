@@ -7,7 +7,7 @@ import pytest
 from core import sweeps
 
 DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.queue-drain",
-            "consultation.sla-reminders", "orders.invoice-expiry"]
+            "consultation.sla-reminders", "orders.invoice-expiry", "api.idempotency-keys"]
 
 
 @pytest.fixture
