@@ -1,4 +1,5 @@
-"""A read-only CKAN-compatible action API under ``/api/3/action/`` (and CKAN's unversioned ``/api/action/``) for harvesters and the ``ckanapi`` client.
+"""A read-only CKAN-compatible action API under ``/api/3/action/`` (and CKAN's unversioned ``/api/action/``)
+for harvesters and the ``ckanapi`` client.
 
 Actions: ``status_show``, ``package_list``, ``package_search`` (``q``, ``fq``, ``rows``, ``start``, ``sort``),
 ``package_show`` (``id``: the dataset's id or name), ``organization_list``, ``group_list``

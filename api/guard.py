@@ -13,6 +13,7 @@ from core.errors import NotFound
 
 LARGEST_ID = 2**31 - 1
 
+HARVEST_PATHS = ("/api/3/", "/api/action/", "/api/v1/openapi.json")
 CORS_HEADERS = "Authorization, Accept-Language, If-None-Match, Idempotency-Key, Content-Type"
 
 
@@ -34,7 +35,8 @@ def after(response):
     declared = _declared()
     if declared is None and not request.path.startswith("/api/"):
         return response
-    if declared is not None and declared.public or request.path in PUBLIC_PATHS or request.path.startswith(("/api/3/", "/api/action/")):
+    public = declared.public if declared is not None else request.path.startswith(HARVEST_PATHS)
+    if public:
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Expose-Headers"] = "Link, X-Total-Count, ETag"
         if request.method == "OPTIONS":
@@ -43,11 +45,11 @@ def after(response):
             response.headers["Access-Control-Max-Age"] = "3600"
     if declared is not None and declared.etag and request.method == "GET" and response.status_code == 200:
         response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
-        response.headers.setdefault("Cache-Control", "public, max-age=60")
+        # a token owner's own answers must not sit in a shared cache
+        response.headers.setdefault("Cache-Control", "private, no-cache" if declared.scope else "public, max-age=60")
         response.make_conditional(request)
     if request.path.startswith("/api/"):
         response.vary.add("Accept-Language")
+        response.vary.add("Authorization")
     return response
 
-
-PUBLIC_PATHS = {"/api/v1/openapi.json", "/api/v1/catalog.jsonld", "/api/v1/catalog.ttl"}

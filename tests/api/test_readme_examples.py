@@ -16,7 +16,8 @@ README = os.path.join(os.path.dirname(__file__), "..", "..", "README.md")
 
 
 def _section() -> str:
-    text = open(README, encoding="utf-8").read()
+    with open(README, encoding="utf-8") as handle:
+        text = handle.read()
     start = text.index("## Open data API")
     return text[start:text.index("\n## ", start + 3)]
 
