@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 
 from flask import g, request
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, INCLUDE, RAISE, Schema, ValidationError, fields, validate
 
 from core.errors import Invalid
 from core.extensions import limiter
@@ -186,7 +186,10 @@ class PageQuery(LanguageQuery):
 
 
 class Problem(Schema):
-    """An RFC 9457 problem document."""
+    """An RFC 9457 problem document (extension members allowed, such as a payment callback's ``reason``)."""
+
+    class Meta:
+        unknown = INCLUDE
 
     type = fields.String(required=True)
     title = fields.String(required=True)
