@@ -21,7 +21,8 @@ every view carrying an ``Operation`` from the URL map, so nothing else has to be
   the view runs (Bearer token only; a session cookie does not authorise an API call).
 * ``idempotent``: a write that takes an ``Idempotency-Key`` header (``api/idempotency.py``).
 * ``public``: a public GET: CORS headers for any origin.
-* ``rate``: the limit per token (or per address without a token), on top of the per-address limit.
+* ``rate``: the limit per token (or per address without a token; default ``STATDESK_API_RATE``), on top of
+  the per-address limit ``ADDRESS_RATE``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from core.errors import Invalid
 from core.extensions import limiter
 
 ATTRIBUTE = "statdesk_operation"
-DEFAULT_RATE = "120/minute"
 ADDRESS_RATE = "600/minute"
 GENERAL_INVALID = _l("This value is not valid.")
 UNKNOWN_MEMBER = _l("This member is not expected here.")
@@ -67,6 +67,12 @@ def of(view) -> Operation | None:
     return getattr(view, ATTRIBUTE, None)
 
 
+def _configured_rate() -> str:
+    from flask import current_app
+
+    return current_app.config["STATDESK_API_RATE"]
+
+
 def rate_key() -> str:
     """The token's id when the request carries a valid one (set by ``accounts``), else the address."""
     token_id = getattr(g, "api_token_id", None)
@@ -79,7 +85,7 @@ def address_key() -> str:
 
 def operation(*, summary, tags, description="", query=None, body=None, response=None, status=200,
               media_types=("application/json",), errors=(), scope=None, idempotent=False, public=False,
-              etag=False, rate=DEFAULT_RATE, headers=None):
+              etag=False, rate=None, headers=None):
     """Declare the decorated view as an API operation (see the module docstring)."""
     declared = Operation(summary=summary, tags=tuple(tags), description=description, query=query, body=body,
                          response=response, status=status, media_types=tuple(media_types), errors=tuple(errors),
@@ -95,7 +101,7 @@ def operation(*, summary, tags, description="", query=None, body=None, response=
             return view(*args, **kwargs)
 
         limited = limiter.limit(ADDRESS_RATE, key_func=address_key)(
-            limiter.limit(rate, key_func=rate_key)(wrapper))
+            limiter.limit(rate or _configured_rate, key_func=rate_key)(wrapper))
         setattr(limited, ATTRIBUTE, declared)
         return limited
 
