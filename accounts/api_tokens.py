@@ -3,7 +3,7 @@
 A token reads ``sdt_<prefix>_<secret>``: 8 characters of prefix shown in lists, 32 random bytes of secret.
 Only the SHA-256 of the whole token is stored: the secret carries 256 bits of chance, so a slow password
 hash would add nothing but time on every request. ``authenticate_bearer`` runs before every request
-(``accounts/wiring.py``): a request with ``Authorization: Bearer …`` is answered as the token's owner, for
+(``accounts/wiring.py``): a request under ``/api/`` with ``Authorization: Bearer …`` is answered as the token's owner, for
 that request only (nothing is written to the session), with ``g.api_token`` set; a malformed, unknown,
 revoked or expired token under ``/api/`` answers 401 at once. A session cookie never authorises an API
 operation that needs a scope (``api/guard.py``), which is why the API's writes need no CSRF token.
@@ -26,7 +26,7 @@ from core.errors import Forbidden, Invalid, NotFound, Unauthenticated
 from core.extensions import db
 
 SCOPES = {
-    "read": _l("Read the catalog and tables (a higher rate limit than without a token)"),
+    "read": _l("Read the public catalog and tables, counted against this token's own rate limit"),
     "orders": _l("Read my orders, invoices and download links"),
     "consultations": _l("Read, open, answer and rate my consultations"),
 }
@@ -119,9 +119,11 @@ def find(token: str) -> ApiToken:
 
 def authenticate_bearer():
     """Before each request: sign the request in as a Bearer token's owner (see the module docstring)."""
+    if not request.path.startswith("/api/"):
+        return  # a token opens API operations only, never the site's pages
     header = request.headers.get("Authorization", "")
     if header[:7].lower() != "bearer ":
-        if header and request.path.startswith("/api/"):
+        if header:
             raise Unauthenticated(BAD_TOKEN)
         return
     row = find(header[7:].strip())

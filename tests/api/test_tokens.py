@@ -164,3 +164,9 @@ def test_bad_bodies_answer_400_naming_the_member(client, users, token_for):
     extra = client.post("/api/v1/me/consultations", headers=bearer(token), json={
         "kind": "data", "subject": "Data penduduk", "question": "Pertanyaan yang cukup panjang.", "admin": True})
     assert extra.status_code == 400 and "admin" in extra.get_json()["errors"]
+
+
+def test_a_token_opens_api_operations_only_never_the_site_pages(client, users, token_for):
+    token = token_for(users.make("admin"))
+    assert client.get("/admin/users", headers=bearer(token)).status_code == 302  # to the sign-in page
+    assert client.get("/api/v1/me/orders", headers=bearer(token)).status_code == 200
