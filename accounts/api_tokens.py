@@ -3,9 +3,10 @@
 A token reads ``sdt_<prefix>_<secret>``: 8 characters of prefix shown in lists, 32 random bytes of secret.
 Only the SHA-256 of the whole token is stored: the secret carries 256 bits of chance, so a slow password
 hash would add nothing but time on every request. ``authenticate_bearer`` runs before every request
-(``accounts/wiring.py``): a request under ``/api/`` with ``Authorization: Bearer …`` is answered as the token's owner, for
-that request only (nothing is written to the session), with ``g.api_token`` set; a malformed, unknown,
-revoked or expired token under ``/api/`` answers 401 at once. A session cookie never authorises an API
+(``accounts/wiring.py``): a request under ``/api/`` with ``Authorization: Bearer …`` is answered as the
+token's owner, for that request only (nothing is written to the session), with ``g.api_token`` set; a
+malformed, unknown, revoked or expired token answers 401 at once. Elsewhere the header is ignored: a token
+never opens the site's pages. A session cookie never authorises an API
 operation that needs a scope (``api/guard.py``), which is why the API's writes need no CSRF token.
 """
 
