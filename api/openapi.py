@@ -9,6 +9,7 @@ start-up) and served as ``/api/v1/openapi.json``.
 from __future__ import annotations
 
 import re
+import weakref
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
@@ -120,18 +121,18 @@ def build(app) -> dict:
     return spec.to_dict()
 
 
-_built: dict[int, dict] = {}
+_built: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 def document() -> dict:
-    app = current_app._get_current_object()
-    if id(app) not in _built:
-        _built.clear()
-        from flask_babel import force_locale
+    """The application's document, built on first use (the URL map does not change after start-up)."""
+    from flask_babel import force_locale
 
+    app = current_app._get_current_object()
+    if app not in _built:
         with force_locale("en"):  # one document whatever the asker's language
-            _built[id(app)] = build(app)
-    return _built[id(app)]
+            _built[app] = build(app)
+    return _built[app]
 
 
 def operations_for_listing() -> list[dict]:
