@@ -237,3 +237,32 @@ class RecoveryCode(db.Model):
                                          index=True)
     code_hash: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiToken(TimestampMixin, db.Model):
+    """A personal access token for the API (``accounts/api_tokens.py``); only its SHA-256 is kept.
+
+    ``prefix`` is the token's public start, shown in lists so that a person can tell tokens apart;
+    ``scopes`` is a space-separated subset of ``api_tokens.SCOPES``.
+    """
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), nullable=False,
+                                         index=True)
+    name: Mapped[str] = mapped_column(sa.String(80), nullable=False)
+    prefix: Mapped[str] = mapped_column(sa.String(16), nullable=False)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True, nullable=False)
+    scopes: Mapped[str] = mapped_column(sa.String(200), nullable=False)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_from: Mapped[str] = mapped_column(sa.String(64), default="", nullable=False)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def scope_list(self) -> list[str]:
+        return self.scopes.split()

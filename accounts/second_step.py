@@ -16,7 +16,7 @@ remember-me never skips the second factor.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import current_app, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from accounts import two_factor
@@ -121,6 +121,8 @@ def guard():
         session.pop(PENDING, None)
     if endpoint in OPEN_ENDPOINTS or not current_user.is_authenticated:
         return None
+    if getattr(g, "api_token", None) is not None:
+        return None  # a personal access token, made by a session that passed its steps (accounts.api_tokens)
     return _check_signed_in(current_user._get_current_object())
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 
 def init_app(app) -> None:
-    from accounts import demo, sso_views
+    from accounts import api_tokens, demo, sso_views, token_views
     from accounts.cli import cli
     from accounts.login import forget_stale_throttles
     from accounts.second_step import guard
@@ -18,7 +18,12 @@ def init_app(app) -> None:
     init_sso(app)
     app.register_blueprint(bp)
     app.register_blueprint(two_factor_bp)
+    app.before_request(api_tokens.authenticate_bearer)  # before the second-step guard reads current_user
     app.before_request(guard)
+    app.register_blueprint(token_views.bp)
+    app.add_template_global(api_tokens.tokens_of, "api_tokens_of")
+    app.add_template_global(api_tokens.scopes_for, "token_scopes")
+    app.add_template_global(api_tokens.EXPIRY_DAYS, "token_expiry_days")
     app.register_blueprint(sso_views.bp)
     for page, endpoint in (("home", "accounts.home"), ("profile", "accounts.profile"), ("login", "accounts.login"),
                            ("logout", "accounts.logout"), ("register", "accounts.register")):

@@ -99,6 +99,8 @@ SETTINGS: tuple[Setting, ...] = (
             "largest single uploaded file, in MiB"),
     Setting("STATDESK_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", str, "memory://",
             "where rate-limit counters live (`memory://`, or `redis://host:6379` with several hosts)"),
+    Setting("STATDESK_API_RATE", "STATDESK_API_RATE", str, "120/minute",
+            "API requests allowed per personal access token (or per address without one)"),
     Setting("STATDESK_TRUSTED_PROXIES", "STATDESK_TRUSTED_PROXIES", int, 0,
             "reverse proxies in front of the site whose `X-Forwarded-For`, `-Proto` and `-Host` are believed"),
     Setting("STATDESK_LOGIN_MAX_FAILURES", "STATDESK_LOGIN_MAX_FAILURES", int, 5,

@@ -32,7 +32,14 @@ def select_locale() -> str:
     if not has_request_context():  # CLI commands and sweeps speak the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     requested = request.args.get("lang")
-    if requested in LOCALES:
+    if request.path.startswith("/api/"):
+        # An API client names its language per request (``?lang=``, ``Accept-Language``); nothing is stored.
+        if requested in LOCALES:
+            return requested
+        named = request.accept_languages.best_match(LOCALES)
+        if named:
+            return named
+    elif requested in LOCALES:
         session["lang"] = requested
         return requested
     if session.get("lang") in LOCALES:

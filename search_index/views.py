@@ -21,9 +21,8 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from core import registry
+from core import openapi, registry
 from core.errors import Invalid
-from core.extensions import limiter
 from core.pagination import clamp_page
 from search_index import documents, service
 from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
@@ -37,7 +36,6 @@ MAX_PER_PAGE = 100
 ACCESS = ("free", "paid", "restricted")
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 FACET_VALUES_SHOWN = 12
-API_RATE = "120/minute"
 
 
 class BadSearch(Invalid):
@@ -77,9 +75,12 @@ def _code(args: MultiDict, name: str, message) -> str | None:
     return raw
 
 
+YEAR_MESSAGE = _l("A year must be a number between %(low)d and %(high)d.", low=YEARS[0], high=YEARS[1])
+
+
 def read_request(args: MultiDict, language: str, api_call: bool = False) -> Asked:
     """The search asked for by ``args``; raises ``BadSearch`` or ``QueryError`` for nonsense."""
-    year_message = _l("A year must be a number between %(low)d and %(high)d.", low=YEARS[0], high=YEARS[1])
+    year_message = YEAR_MESSAGE
     year = _int(args, "year", *YEARS, year_message)
     year_from = _int(args, "year_from", *YEARS, year_message)
     year_to = _int(args, "year_to", *YEARS, year_message)
@@ -173,19 +174,81 @@ def _consult_url() -> str | None:
     return ASK_INSTEAD.get()() if ASK_INSTEAD.is_set() else None
 
 
+class SearchQuery(openapi.Schema):
+    """The API's arguments; ``read_request`` then checks what a schema cannot (a query's syntax, year order)."""
+
+    q = openapi.fields.String(validate=openapi.validate.Length(max=500), metadata={
+        "description": "Search text (words, \"phrases\", -exclusions, OR)",
+        "invalid": _l("q is at most 500 characters.")})
+    kind = openapi.fields.List(openapi.fields.String(validate=openapi.validate.Regexp(_CODE.pattern)), metadata={
+        "description": "Kind of item (repeatable)", "invalid": _l("Unknown kind.")})
+    subject = openapi.fields.String(validate=openapi.validate.Regexp(_CODE.pattern), metadata={
+        "invalid": _l("Unknown subject code.")})
+    region = openapi.fields.String(validate=openapi.validate.Regexp(_CODE.pattern), metadata={
+        "invalid": _l("Unknown region code.")})
+    year = openapi.fields.Integer(validate=openapi.validate.Range(*YEARS), metadata={"invalid": YEAR_MESSAGE})
+    year_from = openapi.fields.Integer(validate=openapi.validate.Range(*YEARS), metadata={"invalid": YEAR_MESSAGE})
+    year_to = openapi.fields.Integer(validate=openapi.validate.Range(*YEARS), metadata={"invalid": YEAR_MESSAGE})
+    access = openapi.fields.List(openapi.fields.String(validate=openapi.validate.OneOf(ACCESS)), metadata={
+        "description": "free, paid or restricted (repeatable)",
+        "invalid": _l("Access must be free, paid or restricted.")})
+    max_price = openapi.fields.Integer(validate=openapi.validate.Range(0, 10**12), metadata={
+        "invalid": _l("The highest price must be a whole number of rupiah.")})
+    sort = openapi.fields.String(validate=openapi.validate.OneOf(SORTS), metadata={
+        "invalid": _l("Sort by relevance, newest or title.")})
+    page = openapi.fields.Integer(validate=openapi.validate.Range(1, 10**9), metadata={
+        "invalid": _l("The page must be a positive number.")})
+    per_page = openapi.fields.Integer(validate=openapi.validate.Range(1, MAX_PER_PAGE), metadata={
+        "invalid": _l("per_page must be between 1 and %(most)d.", most=MAX_PER_PAGE)})
+    lang = openapi.lang_field()
+
+
+class FacetValue(openapi.Schema):
+    value = openapi.fields.Raw(required=True)
+    count = openapi.fields.Integer(required=True)
+    label = openapi.fields.String(required=True)
+
+
+class Hit(openapi.Schema):
+    source = openapi.fields.String(required=True)
+    key = openapi.fields.String(required=True)
+    kind = openapi.fields.String(required=True)
+    url = openapi.fields.String(required=True)
+    title = openapi.fields.String(required=True)
+    snippet = openapi.fields.String(required=True)
+    year = openapi.fields.Integer(required=True, allow_none=True)
+    region = openapi.fields.String(required=True, allow_none=True)
+    subject = openapi.fields.String(required=True, allow_none=True)
+    access = openapi.fields.String(required=True, allow_none=True)
+    price = openapi.fields.Integer(required=True, allow_none=True)
+    released_at = openapi.fields.DateTime(required=True, allow_none=True)
+    score = openapi.fields.Float(required=True, allow_none=True)
+
+
+class SearchAnswer(openapi.Paging):
+    query = openapi.fields.String(required=True)
+    suggestion = openapi.fields.String(required=True, allow_none=True)
+    facets = openapi.fields.Dict(keys=openapi.fields.String(),
+                                 values=openapi.fields.List(openapi.fields.Nested(FacetValue)), required=True)
+    hits = openapi.fields.List(openapi.fields.Nested(Hit), required=True)
+
+
 @api.get("/search")
-@limiter.limit(API_RATE)
-def search_api():
-    # A ``BadSearch`` or ``QueryError`` becomes the 400 problem document, naming the parameter.
+@openapi.operation(summary=_l("Search the public catalog and the FAQ, with facets, snippets and spelling hints"),
+                   tags=["search"], query=SearchQuery, response=SearchAnswer, public=True)
+def search_api(query):
+    # The schema refused wrong types and ranges; a ``BadSearch`` or ``QueryError`` from the checks that
+    # remain becomes the same 400 problem document, naming the parameter.
     asked = read_request(request.args, _language(), api_call=True)
     language = asked.request.language
     result = service.backend().search(asked.request)
-    base = current_app.config["STATDESK_BASE_URL"].rstrip("/")
-    return jsonify(
-        query=asked.text, total=result.total, page=result.page, per_page=result.per_page, pages=result.pages,
-        suggestion=result.suggestion, facets=_facets(result, language),
-        hits=[{"source": hit.source, "key": hit.key, "kind": hit.kind, "url": base + hit.url, "title": hit.title,
-               "snippet": str(hit.snippet), "year": hit.year, "region": hit.region, "subject": hit.subject,
-               "access": hit.access, "price": hit.price,
+    members, headers = openapi.paging(result.total, result.page, result.per_page)
+    response = jsonify(
+        query=asked.text, suggestion=result.suggestion, facets=_facets(result, language), **members,
+        hits=[{"source": hit.source, "key": hit.key, "kind": hit.kind, "url": openapi.absolute(hit.url),
+               "title": hit.title, "snippet": str(hit.snippet), "year": hit.year, "region": hit.region,
+               "subject": hit.subject, "access": hit.access, "price": hit.price,
                "released_at": hit.released_at.isoformat() if hit.released_at else None, "score": hit.score}
               for hit in result.hits])
+    response.headers.update(headers)
+    return response

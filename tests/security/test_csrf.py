@@ -11,6 +11,11 @@ SIGNED_INSTEAD_OF_CSRF = {
     "orders_api.bank_callback",  # HMAC-SHA256 over timestamp and body
     "orders_api.stripe_webhook",  # Stripe-Signature
     "subscriptions.unsubscribe",  # RFC 8058 one-click POST from a mail client: the HMAC-signed token in the URL
+    # Bearer token only: a session cookie answers 401 (api/guard.py, tests/api/test_tokens.py)
+    "api_me.open_consultation", "api_me.reply", "api_me.rate",
+    # read-only CKAN actions, which ckanapi sends as POST
+    "api_ckan.status_show", "api_ckan.package_list", "api_ckan.package_search", "api_ckan.package_show",
+    "api_ckan.organization_list", "api_ckan.group_list",
 }
 SAMPLE_ARGUMENTS = {"IntegerConverter": 1, "UUIDConverter": "00000000-0000-0000-0000-000000000000"}
 
