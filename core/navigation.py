@@ -41,6 +41,23 @@ PAGE_SCRIPTS: registry.ListSlot[PageScript] = registry.ListSlot(
     "entries on the consultation form) without the lower package knowing it.")
 
 
+@dataclass(frozen=True)
+class FooterLink:
+    label: str  # a lazy_gettext string
+    endpoint: str
+    order: int = 100
+
+
+FOOTER_LINKS: registry.ListSlot[FooterLink] = registry.ListSlot(
+    "core.footer_links",
+    "FooterLink entries shown on every page's footer to everyone (help, contact, about, privacy, FAQ), sorted "
+    "by ``order``; the endpoint belongs to the registering package (or one below it).")
+
+
+def footer_links() -> list[FooterLink]:
+    return sorted(FOOTER_LINKS.get(), key=lambda link: (link.order, link.endpoint))
+
+
 ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
     "core.account_pages",
     "page -> endpoint of the person's own pages that the header and the index page link to: \"home\" (the "

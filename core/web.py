@@ -15,7 +15,7 @@ from flask_login import current_user
 from core.extensions import login_manager
 from core.input_guard import refuse_control_characters
 from core.money import format_rupiah
-from core.navigation import ACCOUNT_PAGES, links_for, page_scripts
+from core.navigation import ACCOUNT_PAGES, footer_links, links_for, page_scripts
 from core.timefmt import format_local
 
 LOCALES = ("id", "en")
@@ -44,6 +44,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def format_size(size: int | None) -> str:
+    """A file size for people: ``850 B``, ``10,7 kB``, ``3,2 MB`` (decimal units, the locale's decimal mark)."""
+    from flask_babel import format_decimal
+
+    if size is None:
+        return ""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{format_decimal(size / scale, format='#,##0.#')} {unit}"
+    return f"{size} B"
+
+
 def _remember_origin() -> None:
     g.origin = (request.remote_addr or "")[:64]
 
@@ -68,6 +80,7 @@ def _template_context():
         "current_locale": str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]),
         "available_locales": LOCALES,
         "nav_links": links_for(roles),
+        "footer_links": footer_links(),
         "account_pages": ACCOUNT_PAGES.get(),
         "page_scripts": page_scripts(request.endpoint) if has_request_context() else [],
         "site_name": current_app.config["STATDESK_SITE_NAME"],
@@ -81,5 +94,6 @@ def init_web(app) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.add_template_filter(format_rupiah, "rupiah")
+    app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_local, "localtime")
     app.add_template_filter(lambda value: format_local(value, with_time=False), "localdate")

@@ -7,11 +7,12 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from accounts.privacy import ERASERS, PERSONAL_DATA
     from catalog.views import ITEM_ACTIONS
     from core import sweeps
     from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
-    from orders import demo, desk
+    from orders import demo, desk, personal_data
     from orders.api import api
     from orders.cli import cli
     from orders.finance.views import bp as finance_bp
@@ -21,6 +22,8 @@ def init_app(app) -> None:
     from roster.kinds import ROUTING_KINDS
     from roster.signals import register_owner
 
+    PERSONAL_DATA.register(app, personal_data.personal_data)
+    ERASERS.register(app, personal_data.erase)
     app.register_blueprint(bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(api)
