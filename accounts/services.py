@@ -218,3 +218,11 @@ def update_profile(user: User, data: ProfileData) -> None:
     _apply_profile(user, data)
     audit.record("account.profile_updated", user, actor=user)
     db.session.commit()
+
+
+def remember_language(user: User, code: str) -> None:
+    """The language chosen in the header becomes the profile's (the next e-mail speaks it)."""
+    if user.locale != code:
+        user.locale = code
+        audit.record("account.language", user, actor=user, locale=code)
+        db.session.commit()

@@ -11,16 +11,18 @@ def init_app(app) -> None:
     from accounts.login import forget_stale_throttles
     from accounts.privacy_views import bp as privacy_bp
     from accounts.second_step import guard
+    from accounts.services import remember_language
     from accounts.sso import init_sso
     from accounts.two_factor_views import bp as two_factor_bp
     from accounts.views import bp
     from core import sweeps
     from core.cli import DEMO_LOADERS
-    from core.navigation import ACCOUNT_PAGES, FOOTER_LINKS, FooterLink, NavLink, register_link
+    from core.navigation import ACCOUNT_PAGES, FOOTER_LINKS, REMEMBER_LANGUAGE, FooterLink, NavLink, register_link
 
     init_sso(app)
     app.register_blueprint(bp)
     app.register_blueprint(privacy_bp)
+    REMEMBER_LANGUAGE.register(app, remember_language)
     FOOTER_LINKS.register(app, FooterLink(_l("Privacy"), "privacy.notice", order=50))
     register_link(app, NavLink("admin", _l("Personal data requests"), "privacy.requests",
                                _l("Copies of personal data and closed accounts"), order=80))

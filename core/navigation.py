@@ -64,6 +64,13 @@ ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
     "signed-in person's home), \"profile\", \"login\", \"logout\" (POST), \"register\".  Filled by accounts.")
 
 
+REMEMBER_LANGUAGE: registry.Slot = registry.Slot(
+    "core.remember_language",
+    "callable(user, code): keep the language a signed-in person chose in the header on their profile, so "
+    "that e-mails written later (outside their requests) speak it too.  Filled by accounts; unset: the "
+    "choice lasts for the session only.")
+
+
 def register_link(app, link: NavLink) -> None:
     """Offer ``link`` to its role (the packages' wiring; the same as ``NAV_LINKS.register``)."""
     NAV_LINKS.register(app, link)

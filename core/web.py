@@ -41,7 +41,20 @@ def select_locale() -> str:
     if user_locale in LOCALES:
         return user_locale
     # API clients (and browsers) that name a language get it; nothing named keeps Indonesian.
-    return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return accepted_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def accepted_locale() -> str | None:
+    """The first of our languages in ``Accept-Language``, by quality, matching on the primary subtag.
+
+    Werkzeug's ``best_match`` prefers an exact tag at any quality, so ``en-US,id;q=0.5`` (an English
+    browser that also reads Indonesian) would get Indonesian; here ``en-US`` counts as ``en``.
+    """
+    for value, _quality in request.accept_languages:  # already sorted, best first
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if primary in LOCALES:
+            return primary
+    return None
 
 
 def format_size(size: int | None) -> str:

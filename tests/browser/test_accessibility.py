@@ -1,7 +1,10 @@
 """axe-core on the consumer's pages, in both languages, on a desktop window and a 375 px phone.
 
 Zero serious or critical violations (WCAG 2.2 A/AA and axe's best practices), and no page scrolls sideways
-on the phone.  A page is one line of PAGES; ``{item}``, ``{table}`` and ``{order}`` are filled from the demo.
+on a phone in either language.  A page is one line of PAGES; ``{item}``, ``{table}`` and ``{order}`` are
+filled from the demo.  To stay fast, axe runs on the Indonesian pages on a desktop (where the whole menu
+shows) and on the English pages on a phone (the collapsed menu, the narrow layout); colours do not change
+with the language, and the width check runs for both languages on the phone.
 """
 
 import pytest
@@ -34,7 +37,9 @@ PAGES = [
     ("consumer", "/orders/{order}"),
     ("consumer", "/account"),
 ]
-WINDOWS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 375, "height": 740}}
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 375, "height": 740}
+# (language, window, run axe): every page is checked for sideways scrolling on the phone.
+PASSES = [("id", DESKTOP, True), ("en", PHONE, True), ("id", PHONE, False)]
 
 
 def _demo(app) -> dict:
@@ -75,12 +80,12 @@ def _cart_line(app):
             services.add_to_cart(user, item.id, 1)
 
 
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_consumer_pages_pass_axe_in_both_languages_on_desktop_and_phone(browser, live_app, live_url, language):
+def test_consumer_pages_pass_axe_in_both_languages_on_desktop_and_phone(browser, live_app, live_url):
     ids = _demo(live_app)
     _cart_line(live_app)
     failures = []
-    for window, size in WINDOWS.items():
+    for language, size, run_axe in PASSES:
+        window = "phone" if size is PHONE else "desktop"
         contexts = {}
         for who in ("anonymous", "consumer"):
             context = browser.new_context(base_url=live_url, viewport=size,
@@ -96,8 +101,9 @@ def test_consumer_pages_pass_axe_in_both_languages_on_desktop_and_phone(browser,
             response = tab.goto(url)
             assert response.status < 400, f"{url}: {response.status}"
             assert tab.locator("html").get_attribute("lang") == language, url
-            failures += [f"[{language} {window}] {url}: {line}" for line in axe.violations(tab)]
-            if window == "phone" and (overflow := axe.horizontal_overflow(tab)) > 0:
+            if run_axe:
+                failures += [f"[{language} {window}] {url}: {line}" for line in axe.violations(tab)]
+            if size is PHONE and (overflow := axe.horizontal_overflow(tab)) > 0:
                 failures.append(f"[{language} {window}] {url}: scrolls sideways by {overflow} px")
         for context, _tab in contexts.values():
             context.close()
