@@ -280,7 +280,8 @@ def _order_line(priced: _PricedLine) -> OrderLine:
     options = dict(priced.cart.options)
     if item.kind != "microdata":
         options["files"] = [vars(f) for f in item.ready_files]
-    return OrderLine(item_id=item.id, item_kind=item.kind, title=item.title[:300], quantity=priced.cart.quantity,
+    return OrderLine(item_id=item.id, item_kind=item.kind, title=item.title[:300],
+                     title_en=(getattr(item, "title_en", "") or "")[:300], quantity=priced.cart.quantity,
                      unit_price=priced.price // priced.cart.quantity if priced.cart.quantity else priced.price,
                      amount=priced.price, options=options, needs_preparation=item.needs_preparation)
 

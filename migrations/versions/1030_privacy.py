@@ -1,4 +1,4 @@
-"""Privacy: consent recorded at registration, closed accounts, and requests for a copy of one's data
+"""Privacy: consent recorded at registration, closed accounts, and requests for a copy of one's data; English titles of order lines
 
 Revision ID: 1030_privacy
 Revises: 0980_two_factor
@@ -23,6 +23,10 @@ def upgrade():
         batch_op.add_column(sa.Column('closed_at', sa.DateTime(timezone=True), nullable=True))
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.alter_column('privacy_notice_version', server_default=None)
+    with op.batch_alter_table('order_line', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('title_en', sa.String(length=300), nullable=False, server_default=''))
+    with op.batch_alter_table('order_line', schema=None) as batch_op:
+        batch_op.alter_column('title_en', server_default=None)
     op.create_table('privacy_request',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -48,6 +52,8 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_privacy_request_user_id'))
         batch_op.drop_index(batch_op.f('ix_privacy_request_status'))
     op.drop_table('privacy_request')
+    with op.batch_alter_table('order_line', schema=None) as batch_op:
+        batch_op.drop_column('title_en')
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.drop_column('closed_at')
         batch_op.drop_column('privacy_notice_version')
