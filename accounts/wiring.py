@@ -36,4 +36,4 @@ def init_app(app) -> None:
     DEMO_LOADERS.register(app, ("accounts", demo.load))
     sweeps.register(app, "accounts.login-throttles", forget_stale_throttles)
     sweeps.register(app, "accounts.privacy-exports", privacy.prepare_exports)
-    sweeps.register(app, "accounts.retention", privacy.apply_retention, interval=3600)
+    sweeps.register(app, "accounts.retention", privacy.apply_retention)

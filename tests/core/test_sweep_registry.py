@@ -6,7 +6,8 @@ import pytest
 
 from core import sweeps
 
-DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.queue-drain",
+DECLARED = ["outbox.deliver", "accounts.login-throttles", "accounts.privacy-exports", "accounts.retention",
+            "catalog.scheduled-releases", "roster.queue-drain",
             "consultation.sla-reminders", "orders.invoice-expiry"]
 
 
