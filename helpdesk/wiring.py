@@ -20,6 +20,12 @@ def init_app(app) -> None:
     app.register_blueprint(staff)
     app.register_blueprint(reports_bp)
     app.register_blueprint(help_views.bp)
+    from core.cli import DEMO_LOADERS
+    from helpdesk import demo
+    from helpdesk.models import CATEGORY_LABELS
+
+    DEMO_LOADERS.register(app, ("helpdesk", demo.load))
+    app.add_template_filter(lambda code: str(CATEGORY_LABELS.get(code, code)), "faq_category")
     FOOTER_LINKS.register(app, FooterLink(_l("Help"), "help.index", order=10))
     FOOTER_LINKS.register(app, FooterLink(_l("Frequently asked questions"), "faq.index", order=20))
     source = faq.source()
