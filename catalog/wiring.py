@@ -22,6 +22,9 @@ def init_app(app) -> None:
     from core.navigation import NavLink, register_link
     from search_index.documents import LABELS, SOURCES
 
+    from catalog.reference import region_name
+
+    app.add_template_filter(region_name, "region_name")  # region names, never bare codes, on pages
     app.register_blueprint(bp)
     app.register_blueprint(manage)
     app.register_blueprint(api)
