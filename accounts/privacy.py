@@ -152,7 +152,7 @@ def prepare_exports() -> int:
             PrivacyRequest.kind == PrivacyKind.EXPORT, PrivacyRequest.status == PrivacyStatus.PENDING)
             .order_by(PrivacyRequest.id).limit(20)).all():
         request = db.session.scalar(locked(sa.select(PrivacyRequest).where(PrivacyRequest.id == request_id),
-                                           skip_locked=True))
+                                           skip_locked=True, of=PrivacyRequest))
         if request is None or request.status is not PrivacyStatus.PENDING:
             db.session.rollback()
             continue
