@@ -12,7 +12,7 @@ WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits api)
 
-.PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps cluster cluster-stop messages clean
+.PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
 
 setup: $(VENV)/.installed translations
 
@@ -51,7 +51,20 @@ $(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
 	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-run: setup
+# axe-core, injected into pages by the accessibility browser test (pinned by tests/support/axe/package-lock.json).
+AXE_DIR := tests/support/axe
+axe-deps: $(AXE_DIR)/node_modules/.package-lock.json
+
+$(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# The Unicode font embedded in PDFs (Debian's DejaVu; found at run time, see STATDESK_PDF_FONT_DIRS).
+font-deps:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+
+run: setup font-deps
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
 	$(BIN)/flask search reindex
@@ -63,7 +76,7 @@ lint: setup
 	$(BIN)/bandit -q -r app.py $(PACKAGES) --severity-level high
 	$(BIN)/python scripts/i18n.py check
 
-test: setup browser-deps oidc-deps haproxy-deps lint
+test: setup browser-deps oidc-deps haproxy-deps axe-deps font-deps lint
 	$(PYTEST) --db=sqlite $(ARGS)
 	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
 	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(PYTEST) --db=postgresql -m "not browser" $(ARGS); \

@@ -43,6 +43,8 @@ class RegistrationForm(ProfileFields, FlaskForm):
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     confirm = PasswordField(_l("Repeat the password"),
                             validators=[DataRequired(), EqualTo("password", message=_l("The passwords do not match."))])
+    consent = BooleanField(_l("I have read the privacy notice and agree that my data is used as it describes"),
+                           validators=[DataRequired(_l("Please agree to the privacy notice to create an account."))])
 
 
 class ProfileForm(ProfileFields, FlaskForm):

@@ -89,6 +89,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     locale: Mapped[str] = mapped_column(sa.String(8), default="id", nullable=False)
     unit: Mapped[str] = mapped_column(sa.String(120), default="", nullable=False)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Privacy (UU 27/2022): which notice the person agreed to and when; when the account was closed.
+    privacy_consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_notice_version: Mapped[str] = mapped_column(sa.String(20), default="", nullable=False)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     roles: Mapped[list[UserRole]] = relationship(back_populates="user", cascade="all, delete-orphan",
                                                  lazy="selectin")

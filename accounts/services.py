@@ -73,8 +73,12 @@ def _apply_profile(user: User, data: ProfileData) -> None:
     user.profile.npwp = data.npwp.strip()
 
 
-def register_consumer(email: str, password: str, data: ProfileData) -> User:
+def register_consumer(email: str, password: str, data: ProfileData, notice_version: str = "",
+                      next_page: str = "") -> User:
     """Create a consumer account and e-mail a verification link.
+
+    ``notice_version`` is the privacy notice the person agreed to (recorded with the time); ``next_page``
+    (a local address) is where the link leads after confirming, e.g. a consultation form they were filling.
 
     A record that staff created for this e-mail (without a password) is claimed
     instead of duplicated: the person proves the address by the same link.
@@ -90,9 +94,11 @@ def register_consumer(email: str, password: str, data: ProfileData) -> User:
         db.session.add(user)
     _apply_profile(user, data)
     user.password_hash = hash_password(password)
+    if notice_version:
+        user.privacy_notice_version, user.privacy_consent_at = notice_version, clock.now()
     db.session.flush()
-    audit.record("account.registered", user, actor=user)
-    _queue_verification(user)
+    audit.record("account.registered", user, actor=user, privacy_notice=notice_version)
+    _queue_verification(user, next_page)
     db.session.commit()
     return user
 
@@ -101,10 +107,10 @@ def _verification_state(user: User) -> str:
     return fingerprint(user.email, "unverified" if user.email_verified_at is None else "verified")
 
 
-def _queue_verification(user: User) -> None:
+def _queue_verification(user: User, next_page: str = "") -> None:
     token = make_token(VERIFY, user.id, _verification_state(user))
     queue_email(user.email, "accounts/email/verify", locale=user.locale, user=user,
-                link=url_for("accounts.verify_email", token=token, _external=False),
+                link=url_for("accounts.verify_email", token=token, next=next_page or None, _external=False),
                 hours=current_app.config["STATDESK_VERIFY_TOKEN_HOURS"])
 
 
@@ -212,3 +218,11 @@ def update_profile(user: User, data: ProfileData) -> None:
     _apply_profile(user, data)
     audit.record("account.profile_updated", user, actor=user)
     db.session.commit()
+
+
+def remember_language(user: User, code: str) -> None:
+    """The language chosen in the header becomes the profile's (the next e-mail speaks it)."""
+    if user.locale != code:
+        user.locale = code
+        audit.record("account.language", user, actor=user, locale=code)
+        db.session.commit()

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from accounts import admin as admin_services
-from accounts import second_step, services, sso
+from accounts import privacy, second_step, services, sso
 from accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -30,7 +30,7 @@ from core.models import OutboxMessage, OutboxStatus
 from core.navigation import links_for
 from core.pagination import requested_page
 from core.permissions import login_required, roles_required
-from core.urls import safe_next
+from core.urls import is_safe_redirect, safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -87,6 +87,12 @@ def _profile_data(form) -> ProfileData:
                        npwp=form.npwp.data or "", locale=form.locale.data)
 
 
+def _safe_next_or_empty() -> str:
+    """The request's ``next`` when it is a safe local address, else ""."""
+    target = request.values.get("next")
+    return target if is_safe_redirect(target) else ""
+
+
 @bp.route("/register", methods=["GET", "POST"])
 @limiter.limit("20/hour", methods=["POST"])
 def register():
@@ -94,7 +100,8 @@ def register():
     if not form.validate_on_submit():
         return _invalid(form, "accounts/register.html")
     try:
-        user = services.register_consumer(form.email.data, form.password.data, _profile_data(form))
+        user = services.register_consumer(form.email.data, form.password.data, _profile_data(form),
+                                          notice_version=privacy.NOTICE_VERSION, next_page=_safe_next_or_empty())
     except DomainError as exc:
         return _form_error(form, exc, "accounts/register.html")
     return render_template("accounts/check_email.html", email=user.email), 201
@@ -110,7 +117,7 @@ def verify_email(token: str):
     except DomainError as exc:
         return render_template("accounts/token_problem.html", message=exc.message), exc.status
     flash(_("Thank you, your e-mail address is confirmed. You can sign in now."), "success")
-    return redirect(url_for("accounts.login"))
+    return redirect(url_for("accounts.login", next=_safe_next_or_empty() or None))
 
 
 @bp.route("/verify/resend", methods=["GET", "POST"])

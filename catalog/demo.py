@@ -216,8 +216,11 @@ def load() -> int:
     rows.extend(row for row, _data in dynamic)
     ids = db.session.scalars(sa.insert(Item).returning(Item.id, sort_by_parameter_order=True), rows).all()
     by_ref = {row["ref"]: item_id for row, item_id in zip(rows, ids, strict=True)}
+    # Version 1 is the release itself: dated when the item was (or will be) released; no stored wording, so
+    # the item page says "First release" in the reader's language.
     db.session.execute(sa.insert(ItemVersion), [
-        {"item_id": item_id, "number": 1, "changelog": "Rilis pertama.", "created_at": clock.now()} for item_id in ids])
+        {"item_id": item_id, "number": 1, "changelog": "", "created_at": row["release_at"] or clock.now()}
+        for row, item_id in zip(rows, ids, strict=True)])
     variables = []
     for row in rows:
         if row["kind"] is ItemKind.MICRODATA:

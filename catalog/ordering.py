@@ -40,6 +40,7 @@ class OrderableItem:
     variables: tuple[str, ...] = ()  # microdata: the variables a consumer may pick
     regions: tuple[str, ...] = ()  # maps: the region codes sold separately
     ready_files: tuple[ReadyFile, ...] = field(default=())
+    title_en: str = ""  # the English title, when the catalog has one (English invoices and pages use it)
 
     @property
     def needs_preparation(self) -> bool:
@@ -58,7 +59,7 @@ def _orderable(item: Item) -> OrderableItem:
     files = tuple(ReadyFile(f.storage_key, f.filename, f.size, f.sha256)
                   for f in item.files if f.version == item.version)
     return OrderableItem(
-        id=item.id, kind=item.kind.value, title=item.title_id,
+        id=item.id, kind=item.kind.value, title=item.title_id, title_en=item.title_en or "",
         variables=tuple(v.name for v in item.variables) if item.kind is ItemKind.MICRODATA else (),
         regions=map_regions(item) if item.kind is ItemKind.MAP else (),
         ready_files=() if item.kind is ItemKind.MICRODATA else files,

@@ -16,12 +16,14 @@ def init_app(app) -> None:
     from catalog.api import api
     from catalog.cli import cli
     from catalog.manage import manage
+    from catalog.reference import region_name
     from catalog.views import bp, home
     from core import sweeps
     from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
     from search_index.documents import LABELS, SOURCES
 
+    app.add_template_filter(region_name, "region_name")  # region names, never bare codes, on pages
     app.register_blueprint(bp)
     app.register_blueprint(manage)
     app.register_blueprint(api)

@@ -92,6 +92,11 @@ def new():
     form = RequestForm()
     if request.method == "GET" and request.args.get("item", "").isdigit():
         form.catalog_item_id.data = int(request.args["item"])
+    if request.method == "GET" and (asked := request.args.get("q", "").strip()):
+        # From a search that found nothing: what the person looked for starts their question (kept through
+        # signing in or registering, which carry this address as ``next``).
+        form.subject.data = form.subject.data or asked[:200]
+        form.question.data = form.question.data or asked[:10000]
     if not form.validate_on_submit():
         return render_template("consultation/new.html", form=form), 400 if request.method == "POST" else 200
     try:

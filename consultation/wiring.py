@@ -30,6 +30,10 @@ def init_app(app) -> None:
         POLICIES.register(app, parse_policies(app.config["STATDESK_SLA"]))
     except ValueError as exc:
         raise ConfigurationError(f"STATDESK_SLA: {exc}") from exc
+    from accounts.privacy import PERSONAL_DATA
+    from consultation import personal_data
+
+    PERSONAL_DATA.register(app, personal_data.personal_data)
     app.register_blueprint(bp)
     app.cli.add_command(cli)
     for kind, label in KIND_LABELS.items():
@@ -41,7 +45,7 @@ def init_app(app) -> None:
     DEMO_LOADERS.register(app, ("consultation", demo.load))
     GAUGES.register(app, SLA_BREACHES)
     ITEM_ACTIONS.register(app, "consult", lambda item: url_for("consultation.new", item=item.id))
-    ASK_INSTEAD.register(app, lambda: url_for("consultation.new"))
+    ASK_INSTEAD.register(app, _ask_instead)
     for role in ("consumer", "operator", "supervisor", "producer", "finance", "admin"):
         register_link(app, NavLink(role, _l("My requests"), "consultation.index",
                                    _l("Free consultations and complaints you sent"), order=40))
@@ -51,3 +55,10 @@ def init_app(app) -> None:
                                _l("All consultations and complaints; reassign"), order=10))
     register_link(app, NavLink("supervisor", _l("Satisfaction index"), "consultation.quality",
                                _l("Public satisfaction index (IKM) from consumers' ratings"), order=50))
+
+
+def _ask_instead() -> str:
+    """The consultation form, starting with what the search page was asked (``q``)."""
+    from flask import request
+
+    return url_for("consultation.new", q=request.args.get("q", "").strip()[:500] or None)

@@ -51,3 +51,40 @@ def rupiah_in_words(amount: int) -> str:
     if amount == 0:
         return "nol rupiah"
     return f"{_words(amount)} rupiah"
+
+
+_EN_SMALL = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+             "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_EN_TENS = ["_", "_", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety"]
+_EN_SCALES = ((10**12, "trillion"), (10**9, "billion"), (10**6, "million"), (10**3, "thousand"))
+
+
+def _en_below_thousand(n: int) -> str:
+    words = []
+    if n >= 100:
+        words.append(f"{_EN_SMALL[n // 100]} hundred")
+        n %= 100
+    if n >= 20:
+        words.append(_EN_TENS[n // 10] + (f"-{_EN_SMALL[n % 10]}" if n % 10 else ""))
+    elif n:
+        words.append(_EN_SMALL[n])
+    return " ".join(words)
+
+
+def rupiah_in_words_en(amount: int) -> str:
+    """The amount spelled out in English, for English invoices: ``1250000`` → ``'one million two hundred
+    fifty thousand rupiah'``."""
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValueError("amounts in words take a non-negative whole rupiah amount")
+    if amount == 0:
+        return "zero rupiah"
+    words, rest = [], amount
+    for scale, name in _EN_SCALES:
+        if rest >= scale:
+            count = rest // scale
+            spoken = _en_below_thousand(count) if count < 1000 else rupiah_in_words_en(count).removesuffix(" rupiah")
+            words.append(f"{spoken} {name}")
+            rest %= scale
+    if rest:
+        words.append(_en_below_thousand(rest))
+    return " ".join(words) + " rupiah"

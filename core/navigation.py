@@ -41,6 +41,23 @@ PAGE_SCRIPTS: registry.ListSlot[PageScript] = registry.ListSlot(
     "entries on the consultation form) without the lower package knowing it.")
 
 
+@dataclass(frozen=True)
+class FooterLink:
+    label: str  # a lazy_gettext string
+    endpoint: str
+    order: int = 100
+
+
+FOOTER_LINKS: registry.ListSlot[FooterLink] = registry.ListSlot(
+    "core.footer_links",
+    "FooterLink entries shown on every page's footer to everyone (help, contact, about, privacy, FAQ), sorted "
+    "by ``order``; the endpoint belongs to the registering package (or one below it).")
+
+
+def footer_links() -> list[FooterLink]:
+    return sorted(FOOTER_LINKS.get(), key=lambda link: (link.order, link.endpoint))
+
+
 ACCOUNT_PAGES: registry.MapSlot[str, str] = registry.MapSlot(
     "core.account_pages",
     "page -> endpoint of the person's own pages that the header and the index page link to: \"home\" (the "
@@ -64,6 +81,13 @@ HEADER_COUNTERS: registry.ListSlot[HeaderCounter] = registry.ListSlot(
 
 def header_counters(user) -> list[tuple[HeaderCounter, int]]:
     return [(counter, counter.count(user)) for counter in HEADER_COUNTERS.get()]
+
+
+REMEMBER_LANGUAGE: registry.Slot = registry.Slot(
+    "core.remember_language",
+    "callable(user, code): keep the language a signed-in person chose in the header on their profile, so "
+    "that e-mails written later (outside their requests) speak it too.  Filled by accounts; unset: the "
+    "choice lasts for the session only.")
 
 
 def register_link(app, link: NavLink) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user
 
 from core.extensions import db
 from core.forms import EnumFilter, ListFilters
 from core.models import AuditEntry, OutboxMessage, OutboxStatus
+from core.navigation import REMEMBER_LANGUAGE
 from core.pagination import paginate
 from core.permissions import roles_required
 from core.urls import is_safe_redirect
@@ -21,6 +23,8 @@ bp = Blueprint("core", __name__, template_folder="templates", static_folder="sta
 def set_language(code: str):
     if code in LOCALES:
         session["lang"] = code
+        if current_user.is_authenticated and REMEMBER_LANGUAGE.is_set():
+            REMEMBER_LANGUAGE.get()(current_user._get_current_object(), code)
     target = request.args.get("next")
     return redirect(target if is_safe_redirect(target) else url_for("core.index"))
 

@@ -15,7 +15,7 @@ from flask_login import current_user
 from core.extensions import login_manager
 from core.input_guard import refuse_control_characters
 from core.money import format_rupiah
-from core.navigation import ACCOUNT_PAGES, header_counters, links_for, page_scripts
+from core.navigation import ACCOUNT_PAGES, footer_links, header_counters, links_for, page_scripts
 from core.timefmt import format_local
 
 LOCALES = ("id", "en")
@@ -48,7 +48,32 @@ def select_locale() -> str:
     if user_locale in LOCALES:
         return user_locale
     # API clients (and browsers) that name a language get it; nothing named keeps Indonesian.
-    return request.accept_languages.best_match(LOCALES) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return accepted_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def accepted_locale() -> str | None:
+    """The first of our languages in ``Accept-Language``, by quality, matching on the primary subtag.
+
+    Werkzeug's ``best_match`` prefers an exact tag at any quality, so ``en-US,id;q=0.5`` (an English
+    browser that also reads Indonesian) would get Indonesian; here ``en-US`` counts as ``en``.
+    """
+    for value, _quality in request.accept_languages:  # already sorted, best first
+        primary = value.replace("_", "-").split("-", 1)[0].lower()
+        if primary in LOCALES:
+            return primary
+    return None
+
+
+def format_size(size: int | None) -> str:
+    """A file size for people: ``850 B``, ``10,7 kB``, ``3,2 MB`` (decimal units, the locale's decimal mark)."""
+    from flask_babel import format_decimal
+
+    if size is None:
+        return ""
+    for unit, scale in (("GB", 10**9), ("MB", 10**6), ("kB", 10**3)):
+        if size >= scale:
+            return f"{format_decimal(size / scale, format='#,##0.#')} {unit}"
+    return f"{size} B"
 
 
 def _remember_origin() -> None:
@@ -76,6 +101,7 @@ def _template_context():
         "available_locales": LOCALES,
         "nav_links": links_for(roles),
         "header_counters": header_counters(current_user) if signed_in else [],
+        "footer_links": footer_links(),
         "account_pages": ACCOUNT_PAGES.get(),
         "page_scripts": page_scripts(request.endpoint) if has_request_context() else [],
         "site_name": current_app.config["STATDESK_SITE_NAME"],
@@ -94,5 +120,6 @@ def init_web(app) -> None:
     app.after_request(_security_headers)
     app.context_processor(_template_context)
     app.add_template_filter(format_rupiah, "rupiah")
+    app.add_template_filter(format_size, "filesize")
     app.add_template_filter(format_local, "localtime")
     app.add_template_filter(lambda value: format_local(value, with_time=False), "localdate")

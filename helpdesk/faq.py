@@ -99,7 +99,41 @@ def published_entry(entry_id: int) -> FaqEntry:
 
 
 def suggestions(text: str, locale: str) -> list[FaqEntry]:
-    """Published entries whose question or answer holds every word of ``text`` (at most five)."""
+    """Published entries that answer ``text``, best first (at most five).
+
+    Through the search backend, so a question in plain words finds its entry: its stemming and stop words
+    make "Berapa kode KBLI untuk kopi keliling?" ask for kode, kbli, kopi and keliling.  Entries holding
+    every word come first; when none does, entries holding any of them, by relevance.  When the index has
+    nothing (it is rebuilt in the background), the words are looked up in the database as before.
+    """
+    return _searched(text, locale) or _keyword_matches(text)
+
+
+def _searched(text: str, locale: str) -> list[FaqEntry]:
+    from search_index import service
+    from search_index.backend import Filters, SearchRequest
+    from search_index.query import Query, QueryError, parse
+
+    try:
+        query = parse(text[:200])
+    except QueryError:
+        return []
+    if query.empty:
+        return []
+    any_word = Query((tuple(element for group in query.required for element in group),), query.excluded)
+    for attempt in (query, any_word):
+        result = service.backend().search(SearchRequest(
+            query=attempt, filters=Filters(sources=(SOURCE,)), facets=(), per_page=SUGGEST_LIMIT,
+            language=locale))
+        ids = [int(hit.key) for hit in result.hits if hit.key.isdigit()]
+        if ids:
+            found = {e.id: e for e in db.session.scalars(sa.select(FaqEntry).where(
+                FaqEntry.id.in_(ids), FaqEntry.published.is_(True)))}
+            return [found[i] for i in ids if i in found]
+    return []
+
+
+def _keyword_matches(text: str) -> list[FaqEntry]:
     words = [w for w in text.lower().split() if len(w) >= SUGGEST_MIN][:6]
     if not words:
         return []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import User
@@ -14,6 +15,8 @@ from core.extensions import db
 from core.models import TimestampMixin, UTCDateTime
 
 CATEGORIES = ("consultation", "data", "orders", "tools", "other")
+CATEGORY_LABELS = {"consultation": _l("Consultations"), "data": _l("Finding data"), "orders": _l("Orders and payment"),
+                   "tools": _l("Tools and formats"), "other": _l("Other questions")}
 
 
 class ForumThread(TimestampMixin, db.Model):

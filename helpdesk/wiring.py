@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 
 def init_app(app) -> None:
     from consultation.panels import TICKET_PANELS
-    from core.navigation import PAGE_SCRIPTS, NavLink, PageScript, register_link
-    from helpdesk import faq
+    from core.navigation import FOOTER_LINKS, PAGE_SCRIPTS, FooterLink, NavLink, PageScript, register_link
+    from helpdesk import faq, help_views
     from helpdesk.faq_views import public, staff
     from helpdesk.markup import render_markdown
     from helpdesk.report_views import bp as reports_bp
@@ -19,6 +19,15 @@ def init_app(app) -> None:
     app.register_blueprint(public)
     app.register_blueprint(staff)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(help_views.bp)
+    from core.cli import DEMO_LOADERS
+    from helpdesk import demo
+    from helpdesk.models import CATEGORY_LABELS
+
+    DEMO_LOADERS.register(app, ("helpdesk", demo.load))
+    app.add_template_filter(lambda code: str(CATEGORY_LABELS.get(code, code)), "faq_category")
+    FOOTER_LINKS.register(app, FooterLink(_l("Help"), "help.index", order=10))
+    FOOTER_LINKS.register(app, FooterLink(_l("Frequently asked questions"), "faq.index", order=20))
     source = faq.source()
     SOURCES.register(app, source.name, source)
     LABELS.register(app, ("kind", lambda value, locale: str(_l("FAQ")) if value == "faq" else ""))

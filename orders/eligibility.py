@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from core.extensions import db
 from orders.models import Order, TransactionKind, ZeroRupiahClaim
@@ -59,3 +60,21 @@ def claim(order: Order) -> None:
 def release_claims(order: Order) -> None:
     """A rejected or cancelled zero-rupiah order gives the institution its once back."""
     db.session.execute(sa.delete(ZeroRupiahClaim).where(ZeroRupiahClaim.order_id == order.id))
+
+
+def outlook(price: int, segment: str, institution: str, item_id: int) -> tuple[TransactionKind, str]:
+    """The kind a cart line will get at checkout if the consumer asks for non-commercial use, and why
+    (shown on the cart, so nobody is surprised that a second zero-rupiah order of a product is paid)."""
+    if segment == "internal":
+        return TransactionKind.INTERNAL, _("Your unit is part of the office: no invoice.")
+    if price == 0:
+        return TransactionKind.FREE, _("This item costs nothing.")
+    if segment in ZERO_RUPIAH_SEGMENTS:
+        if not institution_key(institution):
+            return TransactionKind.PAID, _("Zero rupiah needs the name of your institution on your profile.")
+        if item_id in already_claimed([item_id], institution):
+            return TransactionKind.PAID, _("Your institution has already had this product at zero rupiah once; "
+                                           "a second order pays the tariff.")
+        return TransactionKind.ZERO_RUPIAH, _("Zero rupiah for non-commercial use: tick the box below and attach "
+                                              "your institution's request letter. Otherwise you pay the tariff.")
+    return TransactionKind.PAID, _("Individuals, students and companies pay the tariff.")

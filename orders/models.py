@@ -126,6 +126,7 @@ class OrderLine(db.Model):
     item_id: Mapped[int] = mapped_column(nullable=False, index=True)
     item_kind: Mapped[str] = mapped_column(sa.String(32), nullable=False)
     title: Mapped[str] = mapped_column(sa.String(300), nullable=False)
+    title_en: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
     quantity: Mapped[int] = mapped_column(default=1, nullable=False)
     unit_price: Mapped[int] = mapped_column(sa.BigInteger, default=0, nullable=False)
     amount: Mapped[int] = mapped_column(sa.BigInteger, default=0, nullable=False)
@@ -133,6 +134,10 @@ class OrderLine(db.Model):
     needs_preparation: Mapped[bool] = mapped_column(default=False, nullable=False)
 
     order: Mapped[Order] = relationship(back_populates="lines")
+
+    def title_in(self, locale: str) -> str:
+        """The product's name in ``locale``: the English title on English pages when there is one."""
+        return self.title_en if locale == "en" and self.title_en else self.title
 
 
 class ZeroRupiahClaim(db.Model):

@@ -99,15 +99,29 @@ class CartRow:
     line: CartLine
     title: str
     price: int | None  # None: the item can no longer be ordered
+    kind: TransactionKind | None = None  # what checkout will make of it, and why
+    reason: str = ""
+
+
+def _title_in(item, locale: str) -> str:
+    return (item.title_en or item.title) if locale == "en" else item.title
 
 
 def cart_rows(user) -> list[CartRow]:
     """The cart with each item's current title and tariff price, for the cart page."""
+    from flask_babel import get_locale
+
+    locale = str(get_locale() or "id")
+    segment = user.profile.segment.value if user.profile else ""
+    institution = user.profile.institution if user.profile else ""
     rows = []
     for line in cart_lines(user):
         item = catalog_port.orderable_item(line.item_id, user)
         price = catalog_port.line_price(item.id, line.quantity, line.options) if item else None
-        rows.append(CartRow(line, item.title if item else f"#{line.item_id}", price))
+        title = f"#{line.item_id}" if item is None else _title_in(item, locale)
+        kind, reason = (eligibility.outlook(price, segment, institution, line.item_id) if item is not None
+                        else (None, ""))
+        rows.append(CartRow(line, title, price, kind, reason))
     return rows
 
 
@@ -203,13 +217,17 @@ def _needs_abstract(groups) -> bool:
 
 
 def _check_documents(groups, submission: CheckoutRequest) -> None:
+    # Each refusal names its field, so the cart page shows it under that field (and at the top).
     if _needs_abstract(groups) and not _has_file(submission.abstract):
-        raise Invalid(_("Microdata orders need a data-use abstract: attach it to continue."))
+        message = _("Microdata orders need a data-use abstract: attach it to continue.")
+        raise Invalid(message, errors={"abstract": [message]})
     if TransactionKind.ZERO_RUPIAH in groups and not _has_file(submission.letter):
-        raise Invalid(_("Zero-rupiah requests need your institution's request letter: attach it "
-                                "to continue, or declare commercial use to pay the tariff."))
+        message = _("Zero-rupiah requests need your institution's request letter: attach it "
+                    "to continue, or declare commercial use to pay the tariff.")
+        raise Invalid(message, errors={"letter": [message]})
     if TransactionKind.ZERO_RUPIAH in groups and not submission.purpose.strip():
-        raise Invalid(_("Describe the non-commercial purpose of your request."))
+        message = _("Describe the non-commercial purpose of your request.")
+        raise Invalid(message, errors={"purpose": [message]})
 
 
 def _has_file(upload) -> bool:
@@ -281,7 +299,8 @@ def _order_line(priced: _PricedLine) -> OrderLine:
     options = dict(priced.cart.options)
     if item.kind != "microdata":
         options["files"] = [vars(f) for f in item.ready_files]
-    return OrderLine(item_id=item.id, item_kind=item.kind, title=item.title[:300], quantity=priced.cart.quantity,
+    return OrderLine(item_id=item.id, item_kind=item.kind, title=item.title[:300],
+                     title_en=(getattr(item, "title_en", "") or "")[:300], quantity=priced.cart.quantity,
                      unit_price=priced.price // priced.cart.quantity if priced.cart.quantity else priced.price,
                      amount=priced.price, options=options, needs_preparation=item.needs_preparation)
 

@@ -16,7 +16,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from core.errors import DomainError, Gone, Invalid, NotFound
+from core.errors import DomainError, Gone, Invalid, NotFound, form_failed
 from core.extensions import db
 from core.forms import ActionForm, submitted
 from core.pagination import paginate
@@ -46,11 +46,14 @@ def _refused(exc: DomainError, endpoint: str, **values):
     return redirect(url_for(endpoint, **values)), 303
 
 
+def _cart_page(form: CheckoutForm):
+    return render_template("orders/cart.html", rows=services.cart_rows(_user()), form=form, action=ActionForm())
+
+
 @bp.get("/cart")
 @login_required
 def cart():
-    return render_template("orders/cart.html", rows=services.cart_rows(_user()), form=CheckoutForm(),
-                           action=ActionForm())
+    return _cart_page(CheckoutForm())
 
 
 @bp.post("/cart/add")
@@ -59,8 +62,12 @@ def cart_add():
     form = AddToCartForm()
     if not form.validate_on_submit():
         raise Invalid(_("Choose an item and a quantity between 1 and 1000."))
-    services.add_to_cart(_user(), form.item_id.data, form.quantity.data, form.region.data or "",
-                         form.variables.data or [])
+    try:
+        services.add_to_cart(_user(), form.item_id.data, form.quantity.data, form.region.data or "",
+                             form.variables.data or [])
+    except Invalid as exc:  # what to correct, and the way back to the item's order form (not a bare error page)
+        return render_template("orders/add_refused.html", message=exc.message,
+                               back=url_for("catalog.item", item_id=form.item_id.data, _anchor="order-form")), 400
     return _done(_("Added to your cart."))
 
 
@@ -77,13 +84,16 @@ def cart_remove(line_id: int):
 def checkout():
     form = CheckoutForm()
     if not form.validate_on_submit():
-        raise Invalid(_("Check the checkout form and try again."))
+        return form_failed(Invalid(_("Check the checkout form and try again.")), "orders/cart.html", form=form,
+                           rows=services.cart_rows(_user()), action=ActionForm())
     try:
         orders = services.checkout(_user(), services.CheckoutRequest(
             non_commercial=form.non_commercial.data, purpose=form.purpose.data or "",
             abstract=form.abstract.data, letter=form.letter.data, token=form.submission.data or ""))
-    except DomainError as exc:
-        return _refused(exc, "orders.cart")
+    except DomainError as exc:  # the cart page again, the message at the top and on its field, the text kept
+        form.submission.data = CheckoutForm().submission.default()
+        return form_failed(exc, "orders/cart.html", form=form, rows=services.cart_rows(_user()),
+                           action=ActionForm())
     if len(orders) == 1:
         return _done(_("Order %(number)s placed.", number=orders[0].number), "orders.order_detail",
                      order_id=orders[0].id)

@@ -7,11 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 
 def init_app(app) -> None:
+    from accounts.privacy import ERASERS, PERSONAL_DATA
     from catalog.views import ITEM_ACTIONS
     from core import sweeps
     from core.cli import DEMO_LOADERS
     from core.navigation import NavLink, register_link
-    from orders import demo, desk, review
+    from core.settings import ConfigurationError
+    from orders import demo, desk, instructions, personal_data, review
     from orders.api import api
     from orders.cli import cli
     from orders.finance.views import bp as finance_bp
@@ -23,6 +25,17 @@ def init_app(app) -> None:
     from roster.signals import register_owner
     from roster.worklist import register_details
 
+    try:
+        instructions.BANKS.register(app, instructions.load(app.config["STATDESK_PAYMENT_INSTRUCTIONS"]))
+    except ValueError as exc:
+        raise ConfigurationError(f"STATDESK_PAYMENT_INSTRUCTIONS: {exc}") from exc
+    app.add_template_global(instructions.for_page, "payment_steps")
+    app.add_template_filter(instructions.grouped_code, "grouped_code")
+    from orders.documents import line_detail
+
+    app.add_template_global(line_detail, "order_line_detail")
+    PERSONAL_DATA.register(app, personal_data.personal_data)
+    ERASERS.register(app, personal_data.erase)
     app.register_blueprint(bp)
     app.register_blueprint(desk.bp)
     app.register_blueprint(api)

@@ -1,7 +1,7 @@
 """Subscriptions (follows), alert events and alerts, standing orders; extra headers of outbox messages
 
 Revision ID: 1040_subscriptions
-Revises: 1020_api_tokens
+Revises: 1030_privacy
 Create Date: 2026-12-01 12:36:20.099310
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '1040_subscriptions'
-down_revision = '1020_api_tokens'
+down_revision = '1030_privacy'
 branch_labels = None
 depends_on = None
 

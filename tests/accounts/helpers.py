@@ -5,7 +5,7 @@ from accounts.models import Segment
 REGISTRATION = {
     "email": "wayan@example.org", "full_name": "Wayan Sudirta", "segment": Segment.ACADEMIC.value,
     "institution": "Universitas Udayana", "phone": "+62 812 0000 1111", "npwp": "", "locale": "id",
-    "password": "Sensus-Penduduk-2020", "confirm": "Sensus-Penduduk-2020",
+    "password": "Sensus-Penduduk-2020", "confirm": "Sensus-Penduduk-2020", "consent": "y",
 }
 
 

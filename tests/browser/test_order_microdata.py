@@ -58,7 +58,7 @@ def test_microdata_order_paid_through_the_bank_simulator_and_downloaded(browser,
     page.goto(order_url)
     page.click("#accept-agreement")
     page.wait_for_selector("#agreement-accepted")
-    billing_code = page.locator("#billing-code").inner_text().strip()
+    billing_code = page.locator("#billing-code").get_attribute("data-code")
     assert page.locator("#invoice-status").get_attribute("data-value") == "open"
 
     bank = page.context.new_page()

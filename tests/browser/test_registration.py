@@ -27,6 +27,7 @@ def test_register_confirm_and_sign_in(page, live_app):
     page.fill("#institution", "Universitas Mataram")
     page.fill("#password", "Data-Lombok-2026")
     page.fill("#confirm", "Data-Lombok-2026")
+    page.check("#consent")
     page.click("button[type=submit]")
     assert "sinta@example.org" in page.locator("#check-email").inner_text()
 

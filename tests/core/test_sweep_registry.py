@@ -6,10 +6,10 @@ import pytest
 
 from core import sweeps
 
-DECLARED = ["outbox.deliver", "accounts.login-throttles", "catalog.scheduled-releases", "roster.continuity",
-            "roster.queue-drain", "roster.escalation", "roster.reminders", "consultation.sla-reminders",
-            "orders.invoice-expiry", "subscriptions.fan-out", "subscriptions.digests", "visits.reminders",
-            "api.idempotency-keys"]
+DECLARED = ["outbox.deliver", "accounts.login-throttles", "accounts.privacy-exports", "accounts.retention",
+            "catalog.scheduled-releases", "roster.continuity", "roster.queue-drain", "roster.escalation",
+            "roster.reminders", "consultation.sla-reminders", "orders.invoice-expiry", "subscriptions.fan-out",
+            "subscriptions.digests", "visits.reminders", "api.idempotency-keys"]
 
 
 @pytest.fixture
