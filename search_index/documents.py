@@ -44,6 +44,7 @@ class SearchDocument:
     price: int = 0  # whole rupiah, 0 when free
     released_at: datetime | None = None
     public: bool = True
+    popularity: int = 0  # how many times people ordered it (a gentle ranking boost); 0 when unknown
     extra: dict = field(default_factory=dict)
 
 
@@ -73,6 +74,7 @@ def encode(document: SearchDocument) -> dict:
 
 def decode(data: dict) -> SearchDocument:
     data = dict(data)
+    data.setdefault("popularity", 0)  # stored before the field existed
     for name in ("keywords", "subject_path", "region_path"):
         data[name] = tuple(data[name])
     data["released_at"] = datetime.fromisoformat(data["released_at"]) if data["released_at"] else None

@@ -25,7 +25,8 @@ from core import registry
 from core.errors import Invalid
 from core.extensions import limiter
 from core.pagination import clamp_page
-from search_index import documents, service
+from core.permissions import roles_required
+from search_index import documents, indexing, service
 from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
 from search_index.query import QueryError, parse
 
@@ -177,3 +178,21 @@ def search_api():
                "access": hit.access, "price": hit.price,
                "released_at": hit.released_at.isoformat() if hit.released_at else None, "score": hit.score}
               for hit in result.hits])
+
+
+PENDING_SHOWN = 200
+
+
+@bp.get("/admin/search")
+@roles_required("admin")
+def status():
+    """For administrators: index updates that failed and wait for the retry sweep."""
+    return render_template("search_index/status.html", waiting=indexing.pending(PENDING_SHOWN),
+                           count=indexing.pending_count())
+
+
+@bp.get("/healthz/search")
+def health():
+    """Readiness of search: 503 while index updates wait for a retry (what a load balancer or monitor asks)."""
+    count = indexing.pending_count()
+    return jsonify(status="ok" if not count else "degraded", pending_updates=count), 200 if not count else 503

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+RETRY_SECONDS = 60
+
 
 def init_app(app) -> None:
-    from search_index import models, service  # noqa: F401 - models: the PostgreSQL backend's tables
+    from flask_babel import lazy_gettext as _l
+
+    from core import sweeps
+    from core.navigation import NavLink, register_link
+    from search_index import indexing, models, service  # noqa: F401 - models: the PostgreSQL backend's tables
     from search_index.cli import cli
     from search_index.views import api, bp
 
@@ -12,3 +18,6 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    sweeps.register(app, "search: retry index updates", indexing.retry_pending, interval=RETRY_SECONDS)
+    register_link(app, NavLink("admin", _l("Search index"), "search.status",
+                               _l("Index updates that failed and wait for a retry."), order=90))
