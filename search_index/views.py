@@ -26,11 +26,12 @@ from core.errors import Invalid
 from core.extensions import limiter
 from core.pagination import clamp_page
 from core.permissions import roles_required
-from search_index import documents, indexing, service
+from search_index import documents, indexing, service, suggest
 from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
 from search_index.query import QueryError, parse
 
-bp = Blueprint("search", __name__, template_folder="templates")
+bp = Blueprint("search", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/search/static")
 api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
 YEARS = (1900, 2100)
@@ -39,6 +40,8 @@ ACCESS = ("free", "paid", "restricted")
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 FACET_VALUES_SHOWN = 12
 API_RATE = "120/minute"
+SUGGEST_RATE = "600/minute"  # a keystroke each (the box waits for a pause in typing)
+MAX_SUGGEST = 100
 
 
 class BadSearch(Invalid):
@@ -135,10 +138,11 @@ def page():
                                result=None, facets={}, args=request.args, link=_link), 400
     result = service.backend().search(asked.request)
     app = current_app._get_current_object()
+    alternatives = suggest.alternatives(asked.request) if not result.total and not asked.request.query.empty else []
     return render_template("search_index/search.html", error=None, text=asked.text, result=result,
                            facets=_facets(result, language), args=request.args, link=_link,
                            label=lambda facet, value: documents.label(app, facet, value, language),
-                           consult_url=_consult_url())
+                           consult_url=_consult_url(), alternatives=alternatives)
 
 
 def _link(args: MultiDict, **changes) -> str:
@@ -178,6 +182,20 @@ def search_api():
                "access": hit.access, "price": hit.price,
                "released_at": hit.released_at.isoformat() if hit.released_at else None, "score": hit.score}
               for hit in result.hits])
+
+
+@api.get("/search/suggest")
+@limiter.limit(SUGGEST_RATE)
+def suggest_api():
+    """Autocomplete of the search box: ``q`` (the text typed so far), ``lang``; at most eight suggestions."""
+    text = request.args.get("q", "")[:MAX_SUGGEST]
+    language = request.args.get("lang") or _language()
+    if language not in ("id", "en"):
+        raise BadSearch(_l("lang must be id or en."), "lang")
+    found = suggest.complete(text, language, url_for("search.page"))
+    response = jsonify(query=text, suggestions=found)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
 
 
 PENDING_SHOWN = 200

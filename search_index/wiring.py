@@ -9,7 +9,7 @@ def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core import sweeps
-    from core.navigation import NavLink, register_link
+    from core.navigation import PAGE_SCRIPTS, NavLink, PageScript, register_link
     from search_index import indexing, models, service  # noqa: F401 - models: the PostgreSQL backend's tables
     from search_index.cli import cli
     from search_index.views import api, bp
@@ -21,3 +21,4 @@ def init_app(app) -> None:
     sweeps.register(app, "search: retry index updates", indexing.retry_pending, interval=RETRY_SECONDS)
     register_link(app, NavLink("admin", _l("Search index"), "search.status",
                                _l("Index updates that failed and wait for a retry."), order=90))
+    PAGE_SCRIPTS.register(app, PageScript("search.page", "search.static", "search-suggest.js"))
