@@ -79,9 +79,21 @@ def read_protected(path: str = PROTECTED_WORDS_FILE) -> dict[str, str]:
 PROTECTED = read_protected()
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def clean(text: str) -> str:
-    """Compatibility forms folded and control characters turned into spaces (case kept)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    """Compatibility forms folded and control characters turned into spaces (case kept).
+
+    Text that is already clean (what the index stores) is answered at C speed, without a look at each
+    character: snippets are built from stored text on every query."""
+    text = text or ""
+    if unicodedata.is_normalized("NFKC", text):
+        if text.isprintable():
+            return text
+        if text.isascii():
+            return _CONTROL.sub(" ", text)
+    text = unicodedata.normalize("NFKC", text)
     return "".join(" " if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
