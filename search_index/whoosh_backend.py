@@ -27,6 +27,7 @@ from search_index.whoosh_store import IndexDirectory
 READ_ATTEMPTS = 5
 REBUILD_PROCESSES = min(4, os.cpu_count() or 1)  # analysis is pure Python: one writer process per core
 BATCH = 2_000
+MERGE_AT = 12  # segments: from this many on, a live write merges the small ones
 
 
 class WhooshBackend:
@@ -60,7 +61,9 @@ class WhooshBackend:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            # no merge on a live write while segments are few: a merge makes a new segment whose cached
+            # bitsets are all cold (the first queries after the write would pay for them)
+            writer.commit(merge=len(ix._segments()) >= MERGE_AT)
             store.log([f"D {s}:{k}" for s, k in removed] + [f"U {d.source}:{d.key}" for d in documents])
 
     @staticmethod
