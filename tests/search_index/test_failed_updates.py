@@ -93,3 +93,34 @@ def test_a_bulk_import_is_searchable_when_the_command_returns(app_config, backen
         assert [hit.title for hit in last.hits] == [f"Statistik Massal Nomor {count - 1}"]
         assert service.backend().search(SearchRequest(query=parse("massal"), per_page=1)).total == count
     print(f"imported and indexed {count} items in {elapsed:.1f} s")  # noqa: T201 - the figure for the report
+
+
+def test_one_apply_of_more_pairs_than_a_statement_may_carry_is_batched(search_backend):
+    """The failure of the issue: one IN list of 192,728 parameters.  70,000 pairs (140,000 parameters) now go
+    in bounded batches, and the documents among them land."""
+    from tests.search_index import corpus
+
+    search_backend.apply(corpus.documents()[:3], [])
+    gone = [("catalog", f"never-{n}") for n in range(70_000)] + [("catalog", corpus.documents()[0].key)]
+    search_backend.apply(corpus.documents()[3:5], gone)
+    assert search_backend.keys() == {("catalog", d.key) for d in corpus.documents()[1:5]}
+
+
+def test_after_commit_updates_reach_the_indexer_in_bounded_batches(app):
+    from search_index.documents import SOURCES, DocumentSource, SearchDocument
+
+    shelf = {str(n): SearchDocument("book", str(n), "publication", f"/b/{n}", f"Buku {n}") for n in range(2_500)}
+    SOURCES.register(app, "book", DocumentSource("book", lambda keys: [shelf[k] for k in keys if k in shelf],
+                                                 lambda: list(shelf)))
+    sizes = []
+
+    class Recorder:
+        def apply(self, documents, removed):
+            sizes.append(len(documents) + len(removed))
+
+    indexing.set_indexer(app, Recorder())
+    with app.app_context():
+        for key in shelf:
+            indexing.mark_changed("book", key)
+        db.session.commit()
+    assert sum(sizes) == 2_500 and max(sizes) <= indexing.BATCH
