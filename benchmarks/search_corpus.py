@@ -50,6 +50,29 @@ TOPICS = [
 BREAKDOWNS = [("menurut Kecamatan", "by District"), ("menurut Jenis Kelamin", "by Sex"),
               ("menurut Kelompok Umur", "by Age Group"), ("menurut Lapangan Usaha", "by Industry"),
               ("menurut Bulan", "by Month"), ("menurut Daerah Perkotaan dan Perdesaan", "by Urban and Rural Area")]
+# sentences of a realistic abstract (a statistics office's "about this table" text: median ~700 characters)
+SENTENCES_ID = [
+    "Data bersumber dari {survey} yang dilaksanakan oleh Badan Pusat Statistik di seluruh kabupaten/kota.",
+    "Angka tahun {year} merupakan angka sementara dan dapat direvisi pada rilis berikutnya.",
+    "Penyajian {by} memungkinkan perbandingan antarwilayah dan antarwaktu.",
+    "Metodologi pengumpulan data mengikuti standar internasional dan konsep yang berlaku secara nasional.",
+    "Satuan yang digunakan disebutkan pada setiap kolom; angka dibulatkan sehingga jumlah dapat berbeda.",
+    "Untuk keterangan lebih lanjut, pengguna dapat menghubungi layanan konsultasi statistik secara gratis.",
+    "Cakupan wilayah meliputi {place} beserta kecamatan dan desa di dalamnya.",
+    "Indikator ini digunakan untuk perencanaan pembangunan dan evaluasi program pemerintah daerah.",
+]
+SENTENCES_EN = [
+    "Figures come from the {survey} conducted by Statistics Indonesia in every regency and city.",
+    "The {year} figures are preliminary and may be revised in the next release.",
+    "Presenting the data {by} allows comparisons between regions and over time.",
+    "Data collection follows international standards and the concepts used nationally.",
+    "Units are given for each column; figures are rounded, so totals may differ.",
+    "For further information, users can contact the statistical consultation service free of charge.",
+    "Coverage includes {place} with its districts and villages.",
+    "The indicator is used for development planning and the evaluation of local government programmes.",
+]
+SURVEYS = ["Survei Sosial Ekonomi Nasional", "Survei Angkatan Kerja Nasional", "Sensus Penduduk",
+           "Survei Pertanian Antar Sensus", "Survei Harga Konsumen"]
 KINDS = [("table", "Tabel", "Table"), ("publication", "Publikasi", "Publication"),
          ("microdata", "Data Mikro", "Microdata"), ("map", "Peta", "Map")]
 
@@ -76,12 +99,18 @@ def documents(count: int):
         access = rng.choice(("free", "free", "free", "paid", "restricted"))
         price = rng.choice((50_000, 150_000, 500_000, 1_250_000)) if access == "paid" else 0
         path = (code,) if len(code) == 2 else (code[:2], code)
+        picked = rng.sample(range(len(SENTENCES_ID)), rng.randint(5, 8))
+        survey = SURVEYS[rng.randrange(len(SURVEYS))]
+        more_id = " ".join(SENTENCES_ID[i].format(survey=survey, year=year, by=by_id.lower(), place=place)
+                           for i in picked)
+        more_en = " ".join(SENTENCES_EN[i].format(survey=survey, year=year, by=by_en.lower(), place=place)
+                           for i in picked)
         yield SearchDocument(
             source="catalog", key=str(n + 1), kind=kind, url=f"/catalog/{n + 1}",
             title_id=f"{kind_id} {topic_id} {place} {by_id} {year}",
             title_en=f"{kind_en}: {topic_en} of {place} {by_en}, {year}",
-            abstract_id=f"{topic_id} di {place} tahun {year}, {extra_id}, disajikan {by_id.lower()}.",
-            abstract_en=f"{topic_en} in {place} in {year}: {extra_en}, presented {by_en.lower()}.",
+            abstract_id=f"{topic_id} di {place} tahun {year}, {extra_id}, disajikan {by_id.lower()}. {more_id}",
+            abstract_en=f"{topic_en} in {place} in {year}: {extra_en}, presented {by_en.lower()}. {more_en}",
             keywords=tuple(extra_id.split()[:2]) + (place,), subject=subject,
             subject_path=(subject.split(".")[0], subject), region=code, region_path=path, year=year,
             access=access, price=price, released_at=start + timedelta(hours=n * 2))

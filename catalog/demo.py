@@ -25,6 +25,8 @@ MAPPING = "Direktorat Pengembangan Metodologi Sensus dan Survei"
 YEARS = range(2019, 2026)
 MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
           "November", "Desember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
 SURVEYS = {  # survey → (unit, subject, variables)
     "Susenas Maret": (WELFARE, "SOS.MSK", [("r101", "Provinsi"), ("r102", "Kabupaten/Kota"),
                                            ("r105", "Klasifikasi desa"),
@@ -88,8 +90,9 @@ def _tables(rng) -> list[dict]:
             for m, month in enumerate(MONTHS, 1):
                 rows.append(_row(f"{REF_PREFIX}ihk-{city.code}-{y}-{m:02d}", ItemKind.TABLE,
                                  f"Indeks Harga Konsumen dan Inflasi {city.name}, {month} {y}",
-                                 f"Consumer Price Index and Inflation, {city.name}, {month} {y}", "EKO.HRG",
-                                 city.code, y, PRICES, rng, period=f"{month} {y}", keywords=["ihk", "inflasi"]))
+                                 f"Consumer Price Index and Inflation, {city.name}, {MONTHS_EN[m - 1]} {y}",
+                                 "EKO.HRG", city.code, y, PRICES, rng, period=f"{month} {y}",
+                                 keywords=["ihk", "inflasi", "cpi", "inflation"]))
     for regency in (r for r in reference.regions().values() if not r.is_province):
         name = regency.name if regency.name.startswith("Kota") else f"Kabupaten {regency.name}"
         english = regency.name.replace("Kota ", "") + " City" if regency.name.startswith("Kota") else \
@@ -98,21 +101,22 @@ def _tables(rng) -> list[dict]:
             rows.append(_row(f"{REF_PREFIX}pdd-{regency.code}-{y}", ItemKind.TABLE,
                              f"Jumlah Penduduk Menurut Kecamatan dan Jenis Kelamin, {name}, {y}",
                              f"Population by District and Sex, {english}, {y}", "SOS.PDD", regency.code, y,
-                             POPULATION, rng, keywords=["penduduk", "kependudukan"]))
+                             POPULATION, rng, keywords=["penduduk", "kependudukan", "population"]))
     for province in reference.provinces():
         for y in YEARS:
             rows.append(_row(f"{REF_PREFIX}msk-{province.code}-{y}", ItemKind.TABLE,
                              f"Persentase Penduduk Miskin Menurut Kabupaten/Kota, {province.name}, {y}",
                              f"Percentage of Poor Population by Regency/City, {province.name}, {y}", "SOS.MSK",
-                             province.code, y, WELFARE, rng, keywords=["kemiskinan"]))
+                             province.code, y, WELFARE, rng, keywords=["kemiskinan", "poverty"]))
             rows.append(_row(f"{REF_PREFIX}pdrb-{province.code}-{y}", ItemKind.TABLE,
                              f"PDRB Atas Dasar Harga Berlaku Menurut Lapangan Usaha, {province.name}, {y}",
                              f"GRDP at Current Prices by Industry, {province.name}, {y}", "EKO.PDRB",
-                             province.code, y, ACCOUNTS, rng, keywords=["pdrb"]))
+                             province.code, y, ACCOUNTS, rng, keywords=["pdrb", "grdp"]))
             rows.append(_row(f"{REF_PREFIX}tpt-{province.code}-{y}", ItemKind.TABLE,
                              f"Tingkat Pengangguran Terbuka Menurut Pendidikan, {province.name}, Agustus {y}",
                              f"Open Unemployment Rate by Education, {province.name}, August {y}", "SOS.NAK",
-                             province.code, y, POPULATION, rng, period=f"Agustus {y}", keywords=["sakernas", "tpt"]))
+                             province.code, y, POPULATION, rng, period=f"Agustus {y}",
+                             keywords=["sakernas", "tpt", "labour force", "unemployment"]))
     return rows
 
 

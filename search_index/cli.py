@@ -9,7 +9,7 @@ import click
 from flask.cli import AppGroup
 
 from core.extensions import db
-from search_index import service
+from search_index import indexing, service
 from search_index.documents import SOURCES, SearchDocument, fingerprint
 
 cli = AppGroup("search", help="Build and check the full-text search index.")
@@ -70,14 +70,22 @@ def rebuild_and_verify() -> str:
 
 @cli.command("verify")
 def verify() -> None:
-    """Compare the index with the database; exit status 1 when they differ."""
+    """Compare the index with the database and list failed updates; exit status 1 when anything is wrong."""
+    waiting = indexing.pending()
+    for row in waiting:
+        click.echo(f"update failed {row['attempts']} time(s), retried by the sweep: {row['source']} {row['key']}: "
+                   f"{row['last_error']}")
     expected_count, missing, extra, stale = compare_index()
     for label, pairs in (("missing from the index", missing), ("in the index but not public", extra),
                          ("out of date in the index", stale)):
         for source, key in pairs:
             click.echo(f"{label}: {source} {key}")
+    if waiting:
+        click.echo(f"{len(waiting)} index update(s) failed and wait for a retry (`flask sweep` retries now).")
     if missing or extra or stale:
         click.echo(f"The index differs from the database: {len(missing)} missing, {len(extra)} extra, "
                    f"{len(stale)} out of date. Run `flask search reindex`.")
+        raise SystemExit(1)
+    if waiting:
         raise SystemExit(1)
     click.echo(f"The index matches the database ({expected_count} documents).")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from core import registry
+from search_index import analysis
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class SearchDocument:
     price: int = 0  # whole rupiah, 0 when free
     released_at: datetime | None = None
     public: bool = True
+    popularity: int = 0  # how many times people ordered it (a gentle ranking boost); 0 when unknown
     extra: dict = field(default_factory=dict)
 
 
@@ -62,8 +64,15 @@ class DocumentSource:
     all_keys: Callable[[], Iterable[str]]
 
 
+TEXT_FIELDS = ("title_id", "title_en", "abstract_id", "abstract_en")
+
+
 def encode(document: SearchDocument) -> dict:
+    """The stored form of ``document``: its texts already cleaned (``analysis.clean``), so snippets built
+    from them on every query take the clean text's fast path."""
     data = {name: getattr(document, name) for name in document.__dataclass_fields__}
+    for name in TEXT_FIELDS:
+        data[name] = analysis.clean(data[name])
     data["keywords"] = list(document.keywords)
     data["subject_path"] = list(document.subject_path)
     data["region_path"] = list(document.region_path)
@@ -73,6 +82,7 @@ def encode(document: SearchDocument) -> dict:
 
 def decode(data: dict) -> SearchDocument:
     data = dict(data)
+    data.setdefault("popularity", 0)  # stored before the field existed
     for name in ("keywords", "subject_path", "region_path"):
         data[name] = tuple(data[name])
     data["released_at"] = datetime.fromisoformat(data["released_at"]) if data["released_at"] else None
@@ -80,9 +90,8 @@ def decode(data: dict) -> SearchDocument:
 
 
 def fingerprint(document: SearchDocument) -> str:
-    """A document's content as text, to tell whether an index holds its latest version."""
-    data = {name: getattr(document, name) for name in document.__dataclass_fields__}
-    return json.dumps(data, sort_keys=True, default=str)
+    """A document's content as text, to tell whether an index holds its latest version (as stored)."""
+    return json.dumps(encode(document), sort_keys=True, default=str)
 
 
 SOURCES: registry.MapSlot[str, DocumentSource] = registry.MapSlot(

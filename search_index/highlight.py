@@ -8,7 +8,7 @@ of the query's prefixes.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -22,6 +22,7 @@ SNIPPET_CHARS = 220
 class Matcher:
     stems: dict[str, frozenset[str]]  # language -> stems
     prefixes: tuple[str, ...]
+    seen: dict = field(default_factory=dict, compare=False, repr=False)  # (lowered word, language) -> matches
 
     @classmethod
     def for_query(cls, query: Query) -> Matcher:
@@ -38,10 +39,17 @@ class Matcher:
         return cls(stems, tuple(prefixes))
 
     def matches(self, word: str, language: str) -> bool:
-        lowered = word.lower()
-        if lowered in analysis.STOP_WORDS:
-            return False
-        return analysis.stem(lowered, language) in self.stems[language] or lowered.startswith(self.prefixes or ("\0",))
+        """Whether ``word`` is marked; answered once per word and language for the whole page of hits."""
+        key = (word, language)
+        found = self.seen.get(key)
+        if found is None:
+            lowered = word.lower()
+            found = lowered not in analysis.STOP_WORDS and (
+                analysis.stem(lowered, language) in self.stems[language]
+                or lowered.startswith(self.prefixes or ("\0",)))
+            if len(self.seen) < 50_000:
+                self.seen[key] = found
+        return found
 
 
 def snippet(text: str, matcher: Matcher, language: str, limit: int = SNIPPET_CHARS) -> Markup:

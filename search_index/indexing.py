@@ -21,10 +21,16 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Protocol
 
+import sqlalchemy as sa
 from flask import current_app
 
-from core import registry, unit_of_work
+from core import clock, registry, unit_of_work
+from core.extensions import db
 from search_index.documents import SOURCES, SearchDocument
+from search_index.models import search_pending
+
+BATCH = 1_000
+MAX_ERROR = 2_000  # characters of an error kept for the report
 
 
 class Indexer(Protocol):
@@ -70,9 +76,82 @@ def load_documents(app, pairs) -> tuple[list[SearchDocument], list[tuple[str, st
 
 
 def _update_index(pairs: list[tuple[str, str]]) -> None:
-    """The after-commit effect: load the committed documents and hand them to the indexer."""
+    """The after-commit effect: load the committed documents and hand them to the indexer, batch by batch."""
     app = current_app._get_current_object()
     indexer = INDEXER.get(app)
     if indexer is None:
         return
-    indexer.apply(*load_documents(app, pairs))
+    pairs = sorted(set(pairs))
+    failed: list[tuple[str, str]] = []
+    error: BaseException | None = None
+    for start in range(0, len(pairs), BATCH):
+        batch = pairs[start:start + BATCH]
+        try:
+            indexer.apply(*load_documents(app, batch))
+        except Exception as exc:  # noqa: BLE001 - kept for the retry and reported, never swallowed
+            app.logger.exception("search: index update of %d document(s) failed; kept for retry", len(batch))
+            db.session.rollback()
+            failed.extend(batch)
+            error = exc
+    if failed:
+        _keep(failed, error)
+
+
+def _keep(pairs: list[tuple[str, str]], error: BaseException | None) -> None:
+    """Record ``pairs`` as pending (or count one more attempt), in a transaction of their own."""
+    message = f"{type(error).__name__}: {error}"[:MAX_ERROR] if error else ""
+    now = clock.now()
+    t = search_pending
+    for start in range(0, len(pairs), BATCH):
+        batch = pairs[start:start + BATCH]
+        known = {(s, k) for s, k in db.session.execute(
+            sa.select(t.c.source, t.c.key).where(sa.tuple_(t.c.source, t.c.key).in_(batch)))}
+        new = [{"source": s, "key": k, "attempts": 1, "last_error": message, "failed_at": now}
+               for s, k in batch if (s, k) not in known]
+        if new:
+            db.session.execute(t.insert(), new)
+        if known:
+            db.session.execute(t.update().where(sa.tuple_(t.c.source, t.c.key).in_(sorted(known)))
+                               .values(attempts=t.c.attempts + 1, last_error=message, failed_at=now))
+    db.session.commit()
+
+
+def pending(limit: int | None = None) -> list[dict]:
+    """The index updates waiting for a retry, oldest first (source, key, attempts, last_error, failed_at)."""
+    t = search_pending
+    query = sa.select(t).order_by(t.c.failed_at, t.c.source, t.c.key)
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(row._mapping) for row in db.session.execute(query)]
+
+
+def pending_count() -> int:
+    return db.session.scalar(sa.select(sa.func.count()).select_from(search_pending)) or 0
+
+
+def retry_pending() -> int:
+    """The sweep: apply the pending updates again, batch by batch; returns how many reached the index."""
+    app = current_app._get_current_object()
+    indexer = INDEXER.get(app)
+    if indexer is None:
+        return 0
+    t = search_pending
+    done = 0
+    after: tuple[str, str] = ("", "")
+    while True:
+        batch = [(s, k) for s, k in db.session.execute(
+            sa.select(t.c.source, t.c.key).where(sa.tuple_(t.c.source, t.c.key) > after)
+            .order_by(t.c.source, t.c.key).limit(BATCH))]
+        if not batch:
+            return done
+        after = batch[-1]
+        try:
+            indexer.apply(*load_documents(app, batch))
+        except Exception as exc:  # noqa: BLE001 - counted as one more attempt and reported
+            app.logger.exception("search: retry of %d index update(s) failed", len(batch))
+            db.session.rollback()
+            _keep(batch, exc)
+            continue
+        db.session.execute(t.delete().where(sa.tuple_(t.c.source, t.c.key).in_(batch)))
+        db.session.commit()
+        done += len(batch)

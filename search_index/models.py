@@ -36,6 +36,7 @@ search_document = sa.Table(
     sa.Index("ix_search_document_terms", "terms", postgresql_using="gin"),
     sa.Index("ix_search_document_region_path", "region_path", postgresql_using="gin"),
     sa.Index("ix_search_document_subject_path", "subject_path", postgresql_using="gin"),
+    sa.Index("ix_search_document_year", "year"),
 )
 
 search_vocabulary = sa.Table(
@@ -43,3 +44,15 @@ search_vocabulary = sa.Table(
     sa.Column("word", sa.String(120), primary_key=True),
     sa.Column("documents", sa.Integer, nullable=False),
 )
+
+search_pending = sa.Table(
+    "search_pending", db.metadata,
+    sa.Column("source", sa.String(40), primary_key=True),
+    sa.Column("key", sa.String(120), primary_key=True),
+    sa.Column("attempts", sa.Integer, nullable=False, default=0),
+    sa.Column("last_error", sa.Text, nullable=False, default=""),
+    sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
+)
+"""Index updates that failed after their transaction committed: retried by the sweep
+``search: retry index updates`` until they succeed, and shown by ``flask search verify``, the admin's
+search page and ``/healthz/search`` meanwhile (``search_index.indexing``)."""

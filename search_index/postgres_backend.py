@@ -9,6 +9,14 @@ weights A (title), B (keywords), C (abstract) and D (the plain words, which do
 not count for ranking).  Fields sit 100 positions apart so a phrase never
 spans two fields.
 
+A search is two statements: the total and every facet count in one (the hits
+are read once into a materialised CTE), then the page, ranked by ``ts_rank``
+with field weights and length normalisation, a gentle boost for the newest
+reference year and for ordered items, and the same deterministic tie-break as
+the Whoosh backend (newest year, then source and key).  Writes go in batches of
+``BATCH`` documents, each its own transaction, so no statement carries more
+than a bounded number of parameters.
+
 Writers take a transaction-level advisory lock, so concurrent ``apply`` calls
 from several processes or hosts run one after the other and the vocabulary
 counts stay exact; readers are never blocked (a rebuild deletes and inserts in
@@ -23,7 +31,7 @@ from collections.abc import Callable, Iterable
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
 
-from search_index import analysis, highlight, spelling
+from search_index import analysis, highlight, spelling, thesaurus
 from search_index.backend import SearchRequest, SearchResult, chunked, hit_for
 from search_index.documents import SearchDocument, decode, encode, fingerprint
 from search_index.models import search_document, search_vocabulary
@@ -32,8 +40,12 @@ from search_index.query import Prefix, Query, Word, unparse
 WRITE_LOCK = 0x5EA7C4  # pg_advisory_xact_lock key of index writers
 FIELD_GAP = 100
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
-RANK_WEIGHTS = sa.literal_column("'{0.0, 0.2, 0.4, 1.0}'::real[]")  # weights of D, C, B, A
-BATCH = 1_000
+RANK_WEIGHTS = sa.literal_column("'{0.0, 0.2, 0.5, 1.0}'::real[]")  # weights of D, C, B, A
+RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(document length)
+AS_TYPED = 1.15  # as Whoosh: the words as the consumer wrote them
+YEAR_BOOST = (1.06, 1.03)
+POPULARITY_BOOST = ((100, 1.06), (10, 1.04), (1, 1.02))
+BATCH = 1_000  # documents per write transaction (and pairs per IN list)
 FACET_COLUMNS = {"kind": "kind", "access": "access", "year": "year"}
 PATH_FACETS = {"subject": "subject_path", "region": "region_path"}
 
@@ -121,6 +133,13 @@ class PostgresBackend:
         connection.execute(sa.text("DELETE FROM search_vocabulary WHERE documents <= 0"))
 
     def apply(self, documents: list[SearchDocument], removed: list[tuple[str, str]]) -> None:
+        """Write in batches of ``BATCH``, each one transaction (a batch that fails leaves the earlier ones)."""
+        for start in range(0, len(documents), BATCH):
+            self._apply(documents[start:start + BATCH], [])
+        for start in range(0, len(removed), BATCH):
+            self._apply([], removed[start:start + BATCH])
+
+    def _apply(self, documents: list[SearchDocument], removed: list[tuple[str, str]]) -> None:
         if not documents and not removed:
             return
         rows = {(d.source, d.key): _row(d) for d in documents}
@@ -195,59 +214,93 @@ class PostgresBackend:
 
     def search(self, request: SearchRequest) -> SearchResult:
         c = search_document.c
-        text = tsquery(request.query)
+        matching = thesaurus.expand(request.query)
+        text = tsquery(matching)
         match = sa.cast(sa.literal(text), postgresql.TSQUERY) if text else None
         where = sa.and_(sa.true(), *self._conditions(request, match))
+        sort = request.sort
+        if request.query.empty and sort == "relevance":
+            sort = "newest"
+        score = self._score(request.query, match) if match is not None else sa.literal(0.0)
+        key_order = [c.source, sa.func.length(c.key), c.key]
+        order = {"relevance": [score.desc(), c.year.desc().nulls_last(), *key_order],
+                 "newest": [c.released_at.desc().nulls_last(), *key_order],
+                 "title": [getattr(c, f"sort_title_{request.language}"), *key_order]}[sort]
         with self.engine.connect() as connection:
-            total = connection.scalar(sa.select(sa.func.count()).select_from(search_document).where(where))
-            facets = self._facets(connection, where, request.facets)
-            sort = request.sort
-            if request.query.empty and sort == "relevance":
-                sort = "newest"
-            score = sa.func.ts_rank_cd(RANK_WEIGHTS, c.terms, match) if match is not None \
-                else sa.literal(0.0)
-            order = {"relevance": [score.desc(), c.released_at.desc().nulls_last()],
-                     "newest": [c.released_at.desc().nulls_last()],
-                     "title": [getattr(c, f"sort_title_{request.language}")]}[sort] + [c.id]
-            rows = connection.execute(sa.select(c.document, score).where(where).order_by(*order)
-                                      .limit(request.per_page).offset((request.page - 1) * request.per_page)).all()
+            total, facets = self._counts(connection, where, request.facets)
+            rows = []
+            if total > (request.page - 1) * request.per_page:
+                rows = connection.execute(sa.select(c.document, score).where(where).order_by(*order)
+                                          .limit(request.per_page)
+                                          .offset((request.page - 1) * request.per_page)).all()
             suggestion = None
             if not request.query.empty:
-                suggestion = spelling.suggest(unparse(request.query), request.query, _Vocabulary(connection))
-        matcher = highlight.Matcher.for_query(request.query)
+                vocabulary = _Vocabulary(connection, request.query.positive_words())
+                suggestion = spelling.suggest(unparse(request.query), request.query, vocabulary)
+        matcher = highlight.Matcher.for_query(matching)
         scored = sort == "relevance"
-        hits = [hit_for(decode(document), value if scored else 0.0, matcher, request.language)
+        hits = [hit_for(decode(document), float(value) if scored else 0.0, matcher, request.language)
                 for document, value in rows]
         return SearchResult(hits=hits, total=total, facets=facets, suggestion=suggestion, page=request.page,
                             per_page=request.per_page)
 
     @staticmethod
-    def _facets(connection, where, wanted) -> dict[str, list[tuple[str, int]]]:
-        found = {}
+    def _score(query: Query, match):
+        """ts_rank with field weights and length normalisation, boosted as the Whoosh backend boosts."""
+        c = search_document.c
+        score = sa.func.ts_rank(RANK_WEIGHTS, c.terms, match, RANK_NORMALISATION)
+        typed = list(dict.fromkeys(query.positive_words()))
+        if typed:
+            as_typed = sa.cast(sa.literal(" & ".join(_lexeme(f"w:{w}") for w in typed)), postgresql.TSQUERY)
+            score = score * sa.case((c.terms.op("@@")(as_typed), AS_TYPED), else_=1.0)
+        newest = sa.select(sa.func.max(search_document.c.year)).scalar_subquery()
+        score = score * sa.case((c.year == newest, YEAR_BOOST[0]), (c.year == newest - 1, YEAR_BOOST[1]), else_=1.0)
+        orders = sa.func.coalesce(c.document["popularity"].as_integer(), 0)
+        score = score * sa.case(*((orders >= least, boost) for least, boost in POPULARITY_BOOST), else_=1.0)
+        return sa.func.round(sa.cast(score, sa.Numeric), 6)
+
+    @staticmethod
+    def _counts(connection, where, wanted) -> tuple[int, dict[str, list[tuple[str, int]]]]:
+        """The total and the facet counts, in one statement over the hits read once."""
+        c = search_document.c
+        hits = sa.select(c.kind, c.access, c.year, c.subject_path, c.region_path).where(where) \
+            .cte("hits").prefix_with("MATERIALIZED")
+        parts = [sa.select(sa.literal("total").label("facet"), sa.literal(None, sa.Text).label("value"),
+                           sa.func.count().label("n")).select_from(hits)]
         for facet in wanted:
             if facet in FACET_COLUMNS:
-                column = getattr(search_document.c, FACET_COLUMNS[facet])
-                rows = connection.execute(sa.select(column, sa.func.count()).where(where, column.isnot(None))
-                                          .group_by(column)).all()
+                column = getattr(hits.c, FACET_COLUMNS[facet])
+                parts.append(sa.select(sa.literal(facet), sa.cast(column, sa.Text), sa.func.count())
+                             .select_from(hits).where(column.isnot(None)).group_by(column))
             elif facet in PATH_FACETS:
-                value = sa.func.unnest(getattr(search_document.c, PATH_FACETS[facet])).label("value")
-                inner = sa.select(value).where(where).subquery()
-                rows = connection.execute(sa.select(inner.c.value, sa.func.count()).group_by(inner.c.value)).all()
-            else:
-                continue
-            values = [(str(v), n) for v, n in rows if v is not None and str(v) != ""]
+                values = sa.func.unnest(getattr(hits.c, PATH_FACETS[facet])).table_valued("value") \
+                    .render_derived().lateral()
+                parts.append(sa.select(sa.literal(facet), sa.cast(values.c.value, sa.Text), sa.func.count())
+                             .select_from(hits.join(values, sa.true())).group_by(values.c.value))
+        total = 0
+        found: dict[str, list[tuple[str, int]]] = {f: [] for f in wanted if f in FACET_COLUMNS or f in PATH_FACETS}
+        for facet, value, n in connection.execute(sa.union_all(*parts)):
+            if facet == "total":
+                total = n
+            elif value is not None and value != "":
+                found[facet].append((value, n))
+        for values in found.values():
             values.sort(key=lambda pair: (-pair[1], pair[0]))
-            found[facet] = values
-        return found
+        return total, found
 
 
 class _Vocabulary:
-    def __init__(self, connection):
+    """The vocabulary as spelling asks for it: the query's words read in one statement up front."""
+
+    def __init__(self, connection, words: list[str]):
         self.connection = connection
+        v = search_vocabulary.c
+        wanted = sorted({w for w in words if len(w) <= 120})
+        self.known = dict(connection.execute(sa.select(v.word, v.documents).where(v.word.in_(wanted))).all()) \
+            if wanted else {}
 
     def frequency(self, word: str) -> int:
-        return self.connection.scalar(sa.select(search_vocabulary.c.documents)
-                                      .where(search_vocabulary.c.word == word)) or 0
+        return self.known.get(word, 0)
 
     def candidates(self, word: str):
         v = search_vocabulary.c

@@ -4,7 +4,8 @@ Each backend keeps a vocabulary of the unstemmed words of its documents with
 how many documents hold each; it answers two questions, ``frequency(word)``
 and ``candidates(word)`` (words that could be near: same first letter, similar
 length).  The choice among candidates is made here, so both backends suggest
-the same thing for the same documents.
+the same thing for the same documents.  A word the thesaurus knows is never
+"corrected", even where no document holds it ("poverty" finds "kemiskinan").
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Protocol
 
+from search_index import thesaurus
 from search_index.query import Query
 
 MIN_LENGTH = 4  # shorter words are too ambiguous to correct
@@ -48,7 +50,7 @@ def allowed_distance(word: str) -> int:
 
 def correct(word: str, vocabulary: Vocabulary) -> str | None:
     """The closest known word to an unknown ``word`` (most frequent among the closest), or None."""
-    if len(word) < MIN_LENGTH or word.isdigit() or vocabulary.frequency(word):
+    if len(word) < MIN_LENGTH or word.isdigit() or vocabulary.frequency(word) or thesaurus.knows(word):
         return None
     limit = allowed_distance(word)
     best: tuple[int, int, str] | None = None

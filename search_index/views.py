@@ -24,11 +24,13 @@ from werkzeug.datastructures import MultiDict
 from core import openapi, registry
 from core.errors import Invalid
 from core.pagination import clamp_page
-from search_index import documents, service
+from core.permissions import roles_required
+from search_index import documents, indexing, service, suggest
 from search_index.backend import FACETS, SORTS, Filters, SearchRequest, SearchResult
 from search_index.query import QueryError, parse
 
-bp = Blueprint("search", __name__, template_folder="templates")
+bp = Blueprint("search", __name__, template_folder="templates", static_folder="static",
+               static_url_path="/search/static")
 api = Blueprint("search_api", __name__, url_prefix="/api/v1")
 
 YEARS = (1900, 2100)
@@ -36,6 +38,8 @@ MAX_PER_PAGE = 100
 ACCESS = ("free", "paid", "restricted")
 _CODE = re.compile(r"^[A-Za-z0-9._-]{1,40}$")
 FACET_VALUES_SHOWN = 12
+SUGGEST_RATE = "600/minute"  # a keystroke each (the box waits for a pause in typing)
+MAX_SUGGEST = 100
 
 
 class BadSearch(Invalid):
@@ -135,10 +139,11 @@ def page():
                                result=None, facets={}, args=request.args, link=_link), 400
     result = service.backend().search(asked.request)
     app = current_app._get_current_object()
+    alternatives = suggest.alternatives(asked.request) if not result.total and not asked.request.query.empty else []
     return render_template("search_index/search.html", error=None, text=asked.text, result=result,
                            facets=_facets(result, language), args=request.args, link=_link,
                            label=lambda facet, value: documents.label(app, facet, value, language),
-                           consult_url=_consult_url(), save_url=_save_url(asked.text))
+                           consult_url=_consult_url(), save_url=_save_url(asked.text), alternatives=alternatives)
 
 
 def _link(args: MultiDict, **changes) -> str:
@@ -252,3 +257,51 @@ def search_api(query):
               for hit in result.hits])
     response.headers.update(headers)
     return response
+
+
+class SuggestQuery(openapi.Schema):
+    q = openapi.fields.String(validate=openapi.validate.Length(max=MAX_SUGGEST), metadata={
+        "description": "The text typed so far", "invalid": _l("q is at most 100 characters.")})
+    lang = openapi.lang_field()
+
+
+class Suggestion(openapi.Schema):
+    kind = openapi.fields.String(required=True, metadata={"description": "region, subject, series or title"})
+    label = openapi.fields.String(required=True)
+    url = openapi.fields.String(required=True)
+    count = openapi.fields.Integer(metadata={"description": "matching items (regions and subjects)"})
+
+
+class SuggestAnswer(openapi.Schema):
+    query = openapi.fields.String(required=True)
+    suggestions = openapi.fields.List(openapi.fields.Nested(Suggestion), required=True)
+
+
+@api.get("/search/suggest")
+@openapi.operation(summary=_l("Suggestions while typing in the search box: regions, subjects, series, titles"),
+                   tags=["search"], query=SuggestQuery, response=SuggestAnswer, public=True, rate=SUGGEST_RATE)
+def suggest_api(query):
+    text = query.get("q", "")
+    language = query.get("lang") or _language()
+    found = suggest.complete(text, language, url_for("search.page"))
+    response = jsonify(query=text, suggestions=found)
+    response.headers["Cache-Control"] = "public, max-age=60"
+    return response
+
+
+PENDING_SHOWN = 200
+
+
+@bp.get("/admin/search")
+@roles_required("admin")
+def status():
+    """For administrators: index updates that failed and wait for the retry sweep."""
+    return render_template("search_index/status.html", waiting=indexing.pending(PENDING_SHOWN),
+                           count=indexing.pending_count())
+
+
+@bp.get("/healthz/search")
+def health():
+    """Readiness of search: 503 while index updates wait for a retry (what a load balancer or monitor asks)."""
+    count = indexing.pending_count()
+    return jsonify(status="ok" if not count else "degraded", pending_updates=count), 200 if not count else 503

@@ -27,6 +27,7 @@ from search_index.whoosh_store import IndexDirectory
 READ_ATTEMPTS = 5
 REBUILD_PROCESSES = min(4, os.cpu_count() or 1)  # analysis is pure Python: one writer process per core
 BATCH = 2_000
+MERGE_AT = 12  # segments: from this many on, a live write merges the small ones
 
 
 class WhooshBackend:
@@ -40,12 +41,17 @@ class WhooshBackend:
     # -- writing -------------------------------------------------------------------------------------
 
     def apply(self, documents: list[SearchDocument], removed: list[tuple[str, str]]) -> None:
+        """Write what changed; a call that changes nothing in the index (a draft saved, a document
+        stored as it already is) commits nothing, so no new generation opens and no cache goes cold."""
         if not documents and not removed:
             return
         store = self.store
         store.live_index()  # creates the first generation when there is none yet
         with store.writers_lock():
             ix = store.open(store.current_name())  # read under the lock: a rebuild may have swapped generations
+            documents, removed = self._changes(ix, documents, removed)
+            if not documents and not removed:
+                return
             writer = store.writer(ix)
             try:
                 for source, key in removed:
@@ -55,8 +61,25 @@ class WhooshBackend:
             except BaseException:
                 writer.cancel()
                 raise
-            writer.commit()
+            # no merge on a live write while segments are few: a merge makes a new segment whose cached
+            # bitsets are all cold (the first queries after the write would pay for them)
+            writer.commit(merge=len(ix._segments()) >= MERGE_AT)
             store.log([f"D {s}:{k}" for s, k in removed] + [f"U {d.source}:{d.key}" for d in documents])
+
+    @staticmethod
+    def _changes(ix, documents, removed):
+        """The documents that differ from their stored version and the removals of stored documents."""
+        with ix.searcher() as searcher:
+            def stored(source: str, key: str):
+                return searcher.document(uid=f"{source}:{key}")
+
+            changed = []
+            for document in documents:
+                found = stored(document.source, document.key)
+                if found is None or fingerprint(decode(found["document"])) != fingerprint(document):
+                    changed.append(document)
+            gone = [(source, key) for source, key in removed if stored(source, key) is not None]
+        return changed, gone
 
     def rebuild(self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None) -> int:
         store = self.store
@@ -112,11 +135,11 @@ class WhooshBackend:
             generation = self._generation
             if generation is None or name != self._generation_name:
                 ix = self.store.live_index() if name is None else self.store.open(name)
-                generation = Generation(ix.searcher())
+                generation = Generation(ix.searcher(), os.path.join(self.directory, name or ""))
                 self._generation_name = name or self.store.current_name()
             elif not generation.searcher.up_to_date():  # Searcher.refresh() can miss deletions: reopen
                 # the stale searcher is left to the garbage collector: another thread may still be reading it
-                generation = Generation(self.store.open(name).searcher())
+                generation = Generation(self.store.open(name).searcher(), os.path.join(self.directory, name))
             self._generation = generation
         return generation
 

@@ -1,9 +1,29 @@
-"""The Whoosh backend's query engine: bitsets over one searcher generation.
+"""The Whoosh backend's query engine: bitsets over one searcher generation, cached per segment.
 
 The documents of every facet value and of every query term are kept as Python
-integers (one bit per document), cached per generation, so totals, filters and
-facet counts are a few integer operations whatever the number of hits; Whoosh
-scores only the page asked for, inside the filtered set.
+integers (one bit per document), so totals, filters and facet counts are a few
+integer operations whatever the number of hits.
+
+**Caches that survive a write.**  A Whoosh segment never changes once written
+(only its deletion list grows), so a term's bitset is computed once per
+*segment* and kept in ``SEGMENTS``, a process-wide cache bounded in bytes
+(``CACHE_BYTES``, least recently used out first).  A new generation (after a
+write) assembles its bitsets from the cached ones of the segments it shares
+with the previous generation, shifted to their document offsets, and reads
+postings only from the new, small segment; deletions are applied with one
+bitset per generation.  So the first query after a write costs about what a
+warm one does.
+
+**Ranking** (``_ranked``) is BM25F-like: per query group, the fields a document
+matches (title 3, keywords 1.5, abstract 0.6; the title normalised by its
+length, bucketed in the index as ``title_len``) combined and saturated
+(``K1``), times the group's idf, a little more (``AS_TYPED``) where the word
+stands as typed rather than only by its stem or a thesaurus synonym; then a gentle boost for the newest reference
+year and for items people order (``popularity``).  Documents with the same
+score come in the order of ``order_key`` (newest year, then source and key),
+so the order is the same after every reindex.  All of it is computed on
+bitset partitions: documents that match the same fields, fall in the same
+length bucket, year class and popularity bucket share one score.
 
 ``search(generation, request)`` is the whole query path; it never writes and
 never touches the index directory (``whoosh_backend`` opens the generation).
@@ -11,29 +31,50 @@ never touches the index directory (``whoosh_backend`` opens the generation).
 
 from __future__ import annotations
 
+import heapq
+import math
 import threading
-from collections.abc import Callable, Iterable
+from collections import OrderedDict
+from collections.abc import Iterable
 from functools import reduce
 
+import numpy as np
 from whoosh import query as wq
 from whoosh.idsets import DocIdSet
+from whoosh.searching import Searcher
 
-from search_index import analysis, highlight, spelling
+from search_index import analysis, highlight, spelling, thesaurus
 from search_index.backend import Hit, SearchRequest, SearchResult, hit_for
 from search_index.documents import decode
 from search_index.query import Phrase, Prefix, Query, Word, unparse
-from search_index.whoosh_schema import FACET_FIELDS, LANGUAGE_FIELDS
+from search_index.whoosh_schema import FACET_FIELDS, LANGUAGE_FIELDS, POPULARITY_BOOST, TITLE_BUCKETS
+
+CACHE_BYTES = 96 * 2**20  # per process: the segments' term bitsets
+GENERATION_TERMS = 4_096  # per generation: assembled bitsets kept
+FIELD_WEIGHTS = (3.0, 1.5, 0.6)  # title, keywords, abstract
+K1 = 1.2
+B = 0.75
+AVERAGE_TITLE = 8.0
+AS_TYPED = 1.15  # a group matched by a word as the consumer wrote it, not only by its stem or a synonym
+YEAR_BOOST = (1.06, 1.03)  # the newest reference year in the index, the year before
 
 
 def bitset(docnums: Iterable[int]) -> int:
     """The integer whose bit ``n`` is set for every ``n`` in ``docnums``."""
-    buffer = bytearray()
-    for docnum in docnums:
-        byte = docnum >> 3
-        if byte >= len(buffer):
-            buffer.extend(bytes(byte - len(buffer) + 1 + 1024))
-        buffer[byte] |= 1 << (docnum & 7)
-    return int.from_bytes(buffer, "little")
+    positions = np.fromiter(docnums, dtype=np.int64)
+    if not len(positions):
+        return 0
+    flags = np.zeros(int(positions.max()) + 1, dtype=np.uint8)
+    flags[positions] = 1
+    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
+
+
+def members(bits: int) -> np.ndarray:
+    """The docnums set in ``bits``, ascending."""
+    if not bits:
+        return np.zeros(0, dtype=np.int64)
+    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
+    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
 
 
 class _Bits(DocIdSet):
@@ -51,50 +92,111 @@ class _Bits(DocIdSet):
         return byte < len(self.data) and bool(self.data[byte] >> (docnum & 7) & 1)
 
     def __iter__(self):
-        for byte_index, byte in enumerate(self.data):
-            while byte:
-                low = byte & -byte
-                yield byte_index * 8 + low.bit_length() - 1
-                byte ^= low
+        yield from (int(d) for d in members(int.from_bytes(self.data, "little")))
 
     def __len__(self) -> int:
         return int.from_bytes(self.data, "little").bit_count()
 
 
-class Generation:
-    """One open searcher and the bitsets computed from it (safe to share between threads)."""
+class SegmentCache:
+    """Term bitsets and order keys of immutable segments, bounded in bytes, least recently used out first."""
 
-    def __init__(self, searcher):
+    def __init__(self, limit: int = CACHE_BYTES):
+        self.limit = limit
+        self.size = 0
+        self.lock = threading.Lock()
+        self.entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+
+    def get(self, key: tuple, compute):
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found[0]
+        value, cost = compute()
+        with self.lock:
+            if key not in self.entries:
+                self.entries[key] = (value, cost)
+                self.size += cost
+                while self.size > self.limit and len(self.entries) > 1:
+                    _key, (_value, freed) = self.entries.popitem(last=False)
+                    self.size -= freed
+        return value
+
+    def clear(self) -> None:
+        with self.lock:
+            self.entries.clear()
+            self.size = 0
+
+
+SEGMENTS = SegmentCache()
+
+
+class _Leaf:
+    """One segment of a generation: its reader, where its documents start and its cache identity."""
+
+    def __init__(self, reader, offset: int, index_path: str):
+        self.reader = reader
+        self.offset = offset
+        self.uid = (index_path, reader.segment().segment_id()) if reader.segment() is not None else None
+        self.count = reader.doc_count_all()
+
+    def cached(self, what: tuple, compute):
+        if self.uid is None:
+            return compute()[0]
+        return SEGMENTS.get((*self.uid, *what), compute)
+
+
+class Generation:
+    """One open searcher and the bitsets assembled from its segments (safe to share between threads)."""
+
+    def __init__(self, searcher, index_path: str = ""):
         self.searcher = searcher
         self.reader = searcher.reader()
         self.lock = threading.Lock()
-        self.terms: dict[tuple, int] = {}
+        self.terms: OrderedDict[tuple, int] = OrderedDict()
         self.facets: dict[str, dict[str, int]] = {}
-        self.all = bitset(self.reader.all_doc_ids())
+        self.leaves = [_Leaf(reader, offset, index_path) for reader, offset in self.reader.leaf_readers()]
+        self.offsets = np.array([leaf.offset for leaf in self.leaves], dtype=np.int64)
+        alive = 0
+        for leaf in self.leaves:
+            full = (1 << leaf.count) - 1
+            if leaf.reader.has_deletions():
+                full &= ~bitset(leaf.reader.segment().deleted_docs())
+            alive |= full << leaf.offset
+        self.all = alive
+        self.size = self.all.bit_count()
+
+    def _assembled(self, key: tuple, per_segment) -> int:
+        found = self.terms.get(key)
+        if found is None:
+            found = 0
+            for leaf in self.leaves:
+                local = leaf.cached(key, lambda leaf=leaf: _costed(per_segment(leaf)))
+                if local:
+                    found |= local << leaf.offset
+            found &= self.all
+            with self.lock:
+                self.terms[key] = found
+                while len(self.terms) > GENERATION_TERMS:
+                    self.terms.popitem(last=False)
+        return found
 
     def term(self, field: str, text: str) -> int:
-        key = (field, text)
-        found = self.terms.get(key)
-        if found is None:
-            if (field, text) in self.reader:
-                found = bitset(self.reader.postings(field, text).all_ids()) & self.all
-            else:
-                found = 0
-            with self.lock:
-                if len(self.terms) > 50_000:
-                    self.terms.clear()
-                self.terms[key] = found
-        return found
+        def read(leaf: _Leaf) -> int:
+            reader = leaf.reader
+            if (field, text) not in reader:
+                return 0
+            return bitset(reader.postings(field, text).all_ids())
 
-    def phrase(self, element, whoosh_query: Callable) -> int:
-        """Documents where the words of ``element`` stand next to each other in one field (cached)."""
-        key = ("phrase", element)
-        found = self.terms.get(key)
-        if found is None:
-            found = bitset(whoosh_query().docs(self.searcher)) & self.all
-            with self.lock:
-                self.terms[key] = found
-        return found
+        return self._assembled((field, text), read)
+
+    def phrase(self, element) -> int:
+        """Documents where the words of ``element`` stand next to each other in one field."""
+        def read(leaf: _Leaf) -> int:
+            return bitset(_whoosh(element).docs(Searcher(leaf.reader, fromindex=None)))
+
+        return self._assembled(("phrase", element), read)
 
     def facet(self, field: str) -> dict[str, int]:
         found = self.facets.get(field)
@@ -106,17 +208,31 @@ class Generation:
             self.facets[field] = found
         return found
 
+    def order_keys(self, leaf: _Leaf) -> list[str]:
+        """The ``order_key`` of every document of ``leaf`` (cached with the segment)."""
+        def read():
+            column = leaf.reader.column_reader("order_key")
+            keys = [column[n] for n in range(leaf.count)]
+            keys = [k.decode("utf-8") if isinstance(k, bytes) else k for k in keys]
+            return keys, 64 * len(keys) + 64
+        return leaf.cached(("order_key",), read)
+
+
+def _costed(value: int) -> tuple[int, int]:
+    return value, (value.bit_length() + 7) // 8 + 64
+
 
 def search(generation: Generation, request: SearchRequest) -> SearchResult:
     """Filters and query as bitsets, facet counts over their intersection, then one page of hits."""
     query = request.query
-    bits = _filter_bits(generation, request) & _query_bits(generation, query)
+    matching = thesaurus.expand(query)
+    bits = _filter_bits(generation, request) & _query_bits(generation, matching)
     total = bits.bit_count()
     facets = _facet_counts(generation, bits, request.facets)
     start = (request.page - 1) * request.per_page
     hits: list[Hit] = []
     if total and start < total:
-        hits = _page(generation, request, bits, start)
+        hits = _page(generation, request, matching, bits, start)
     suggestion = spelling.suggest(unparse(query), query, _Vocabulary(generation)) if not query.empty else None
     return SearchResult(hits=hits, total=total, facets=facets, suggestion=suggestion, page=request.page,
                         per_page=request.per_page)
@@ -177,7 +293,7 @@ def _element_fields(generation: Generation, element) -> tuple[int, int, int]:
             found[slot] |= reduce(lambda acc, stem, n=name: acc & generation.term(n, stem), stems,
                                   generation.all)
     if isinstance(element, Phrase) and any(found):  # the words are all there; Whoosh checks adjacency
-        adjacent = generation.phrase(element, lambda: _whoosh(element))
+        adjacent = generation.phrase(element)
         found = [bits & adjacent for bits in found]
     return found[0], found[1], found[2]
 
@@ -220,53 +336,119 @@ def _facet_counts(generation: Generation, bits: int, wanted) -> dict[str, list[t
     return counts
 
 
-def _page(generation: Generation, request: SearchRequest, bits: int, start: int) -> list[Hit]:
-    """One page of hits.  Relevance is ranked by score tiers from the bitsets (no per-document scoring);
-    within a tier the most recently indexed document comes first (a rebuild indexes in the sources' order:
-    the catalog's oldest items first)."""
+def _page(generation: Generation, request: SearchRequest, matching: Query, bits: int, start: int) -> list[Hit]:
+    """One page of hits, scored only as far as the page needs."""
     limit = start + request.per_page
     sort = request.sort
     if request.query.empty and sort == "relevance":
         sort = "newest"
-    matcher = highlight.Matcher.for_query(request.query)
+    matcher = highlight.Matcher.for_query(matching)
     searcher = generation.searcher
     if sort == "relevance":
-        chosen: list[tuple[int, int]] = []
-        for score, members in _tiers(generation, request.query, bits):
-            while members and len(chosen) < limit:
-                docnum = members.bit_length() - 1
-                chosen.append((docnum, score))
-                members ^= 1 << docnum
-            if len(chosen) >= limit:
-                break
+        chosen = _ranked(generation, matching, bits, limit, typed=set(request.query.positive_words()))
         return [hit_for(decode(searcher.stored_fields(docnum)["document"]), score, matcher, request.language)
                 for docnum, score in chosen[start:limit]]
     field = {"newest": "released", "title": f"sort_title_{request.language}"}[sort]
-    results = searcher.search(wq.Every(), filter=_Bits(bits), limit=limit, sortedby=field,
+    results = searcher.search(wq.Every(), filter=_Bits(bits), limit=limit, sortedby=[field, "order_key"],
                               reverse=(sort == "newest"))
     return [hit_for(decode(results[i]["document"]), 0.0, matcher, request.language)
             for i in range(start, min(limit, results.scored_length()))]
 
 
-def _tiers(generation: Generation, query: Query, bits: int) -> list[tuple[int, int]]:
-    """The hits grouped by score, best first: a group scores 4 for a title match, 2 for keywords and 1 for
-    the abstract (summed); the score of a document is the sum over the query's groups."""
-    scores = {0: bits}
+def _split(parts: dict[tuple, int], by: list[tuple[object, int]]) -> dict[tuple, int]:
+    """Each partition cut by the disjoint sets ``by`` ((label, bits) pairs; what none holds gets None)."""
+    out: dict[tuple, int] = {}
+    for key, part in parts.items():
+        rest = part
+        for label, bits in by:
+            piece = rest & bits
+            if piece:
+                out[(*key, label)] = piece
+                rest &= ~bits
+        if rest:
+            out[(*key, None)] = rest
+    return out
+
+
+def _exact(generation: Generation, group, typed: set[str]) -> int:
+    """The documents holding, as written, a word or phrase of ``group`` that the consumer typed."""
+    found = 0
+    for element in group:
+        words = (element.text,) if isinstance(element, Word) else element.words if isinstance(element, Phrase) \
+            else ()
+        if words and set(words) <= typed:
+            found |= reduce(lambda acc, word: acc & generation.term("words", word), words, generation.all)
+    return found
+
+
+def _ranked(generation: Generation, query: Query, bits: int, limit: int,
+            typed: set[str] = frozenset()) -> list[tuple[int, float]]:
+    """The first ``limit`` (docnum, score) of ``bits`` by score, then ``order_key`` (see the module)."""
+    size = max(generation.size, 1)
+    parts: dict[tuple, int] = {(): bits}
+    idfs = []
     for group in query.required:
-        title = keywords = abstract = 0
+        fields = [0, 0, 0]
         for element in group:
-            t, k, a = _element_fields(generation, element)
-            title, keywords, abstract = title | t, keywords | k, abstract | a
-        combined: dict[int, int] = {}
-        for points in range(8):
-            part = (title if points & 4 else ~title) & (keywords if points & 2 else ~keywords) & \
-                (abstract if points & 1 else ~abstract)
-            for score, members in scores.items():
-                hit = members & part
-                if hit:
-                    combined[score + points] = combined.get(score + points, 0) | hit
-        scores = combined
-    return sorted(scores.items(), reverse=True)
+            for slot, found in enumerate(_element_fields(generation, element)):
+                fields[slot] |= found
+        matched = fields[0] | fields[1] | fields[2]
+        exact = _exact(generation, group, typed)
+        df = matched.bit_count()
+        idfs.append(math.log(1 + (size - df + 0.5) / (df + 0.5)))
+        out: dict[tuple, int] = {}
+        for key, part in parts.items():
+            for title in (True, False):
+                tpart = part & (fields[0] if title else ~fields[0])
+                for keywords in (True, False) if tpart else ():
+                    kpart = tpart & (fields[1] if keywords else ~fields[1])
+                    for abstract in (True, False) if kpart else ():
+                        apart = kpart & (fields[2] if abstract else ~fields[2])
+                        for as_typed in (True, False) if apart else ():
+                            piece = apart & (exact if as_typed else ~exact)
+                            if piece:
+                                out[(*key, (title, keywords, abstract, as_typed))] = piece
+        parts = out
+    parts = _split(parts, [(n, generation.term("title_len", str(n))) for n in range(len(TITLE_BUCKETS))])
+    years = sorted((int(y) for y in generation.facet("year") if y.isdigit()), reverse=True)
+    newest = [(boost, generation.term("year", str(year))) for boost, year in zip(YEAR_BOOST, years, strict=False)]
+    parts = _split(parts, newest)
+    parts = _split(parts, [(boost, generation.term("popularity", str(n)))
+                           for n, boost in enumerate(POPULARITY_BOOST) if n])
+    scored: dict[float, int] = {}
+    for key, part in parts.items():
+        *matches, bucket, year_boost, popularity_boost = key
+        score = 0.0
+        for idf, (title, keywords, abstract, as_typed) in zip(idfs, matches, strict=True):
+            length = TITLE_BUCKETS[bucket][1] if bucket is not None else AVERAGE_TITLE
+            weight = (FIELD_WEIGHTS[0] * title / (1 - B + B * length / AVERAGE_TITLE)
+                      + FIELD_WEIGHTS[1] * keywords + FIELD_WEIGHTS[2] * abstract)
+            score += idf * weight * (K1 + 1) / (K1 + weight) * (AS_TYPED if as_typed else 1.0)
+        score *= (year_boost or 1.0) * (popularity_boost or 1.0)
+        score = round(score, 6)
+        scored[score] = scored.get(score, 0) | part
+    chosen: list[tuple[int, float]] = []
+    for score in sorted(scored, reverse=True):
+        needed = limit - len(chosen)
+        if needed <= 0:
+            break
+        chosen.extend((docnum, score) for docnum in _first_in_order(generation, scored[score], needed))
+    return chosen
+
+
+def _first_in_order(generation: Generation, bits: int, needed: int) -> list[int]:
+    """The ``needed`` documents of ``bits`` that come first by ``order_key``."""
+    docnums = members(bits)
+    if not len(docnums):
+        return []
+    leaf_of = np.searchsorted(generation.offsets, docnums, side="right") - 1
+    candidates = []
+    for index in np.unique(leaf_of):
+        leaf = generation.leaves[index]
+        keys = generation.order_keys(leaf)
+        local = docnums[leaf_of == index] - leaf.offset
+        candidates.extend(heapq.nsmallest(needed, ((keys[n], int(n) + leaf.offset) for n in local)))
+    return [docnum for _key, docnum in heapq.nsmallest(needed, candidates)]
 
 
 class _Vocabulary:

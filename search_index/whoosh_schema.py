@@ -15,6 +15,8 @@ from search_index import analysis
 from search_index.documents import SearchDocument, encode
 
 LANGUAGE_FIELDS = {"id": ("title_id", "keywords_id", "abstract_id"), "en": ("title_en", "keywords_en", "abstract_en")}
+TITLE_BUCKETS = ((3, 2.0), (5, 4.5), (7, 6.5), (10, 8.5), (14, 12.0), (None, 18.0))  # most terms, typical
+POPULARITY_BOOST = (1.0, 1.02, 1.04, 1.06)  # never ordered, ordered 1-9, 10-99, 100 or more times
 FACET_FIELDS = {"kind": "kind", "subject": "subject_path", "region": "region_path", "year": "year",
                 "access": "access"}
 
@@ -49,9 +51,25 @@ def schema() -> fields.Schema:
     return fields.Schema(
         uid=fields.ID(unique=True, stored=True), source=fields.ID, kind=fields.ID, access=fields.ID,
         subject_path=fields.KEYWORD, region_path=fields.KEYWORD, year=fields.ID, price=fields.ID,
-        released=fields.NUMERIC(bits=64, sortable=True), sort_title_id=fields.ID(sortable=True),
+        released=fields.NUMERIC(bits=64, sortable=True), title_len=fields.ID, popularity=fields.ID,
+        order_key=fields.ID(sortable=True), sort_title_id=fields.ID(sortable=True),
         sort_title_en=fields.ID(sortable=True), words=fields.TEXT(analyzer=_analyzer(None), phrase=False),
         document=fields.STORED, **text)
+
+
+def title_bucket(document: SearchDocument) -> int:
+    """The length class of the document's title (in terms), for BM25F's length normalisation."""
+    count = len(analysis.terms(document.title_id or document.title_en, "id" if document.title_id else "en"))
+    return next(n for n, (most, _typical) in enumerate(TITLE_BUCKETS) if most is None or count <= most)
+
+
+def popularity_bucket(orders: int) -> int:
+    return 0 if orders <= 0 else 1 if orders < 10 else 2 if orders < 100 else 3
+
+
+def order_key(document: SearchDocument) -> str:
+    """What orders equally scored hits: newest year first, then source, then key (numbers by value)."""
+    return f"{9999 - (document.year or 0):04d}|{document.source}|{len(document.key):04d}{document.key}"
 
 
 def index_fields(document: SearchDocument) -> dict:
@@ -61,7 +79,8 @@ def index_fields(document: SearchDocument) -> dict:
         "uid": f"{document.source}:{document.key}", "source": document.source, "kind": document.kind,
         "access": document.access, "subject_path": " ".join(document.subject_path),
         "region_path": " ".join(document.region_path), "year": str(document.year) if document.year else "",
-        "price": str(document.price),
+        "price": str(document.price), "title_len": str(title_bucket(document)),
+        "popularity": str(popularity_bucket(document.popularity)), "order_key": order_key(document),
         "released": int(document.released_at.timestamp()) if document.released_at else 0,
         "sort_title_id": (document.title_id or document.title_en).lower(),
         "sort_title_en": (document.title_en or document.title_id).lower(),

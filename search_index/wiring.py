@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+RETRY_SECONDS = 60
+
 
 def init_app(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from core import sweeps
     from core.backup import AFTER_RESTORE
     from core.health import READINESS_CHECKS
-    from search_index import models, service  # noqa: F401 - models: the PostgreSQL backend's tables
+    from core.navigation import PAGE_SCRIPTS, NavLink, PageScript, register_link
+    from search_index import indexing, models, service  # noqa: F401 - models: the PostgreSQL backend's tables
     from search_index.cli import cli, rebuild_and_verify
     from search_index.views import api, bp
 
@@ -16,3 +22,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     app.register_blueprint(bp)
     app.register_blueprint(api)
+    sweeps.register(app, "search: retry index updates", indexing.retry_pending, interval=RETRY_SECONDS)
+    register_link(app, NavLink("admin", _l("Search index"), "search.status",
+                               _l("Index updates that failed and wait for a retry."), order=90))
+    PAGE_SCRIPTS.register(app, PageScript("search.page", "search.static", "search-suggest.js"))

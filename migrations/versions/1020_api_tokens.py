@@ -1,7 +1,7 @@
 """Personal access tokens of the API and the idempotency keys of its writes
 
 Revision ID: 1020_api_tokens
-Revises: 0980_two_factor
+Revises: 1010_search
 Create Date: 2026-12-01 12:50:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '1020_api_tokens'
-down_revision = '0980_two_factor'
+down_revision = '1010_search'
 branch_labels = None
 depends_on = None
 

@@ -51,7 +51,9 @@ def test_hidden_and_vanished_documents_are_removed(app, books):
     assert books.calls == [([], [("book", "2"), ("book", "99")])]
 
 
-def test_a_failing_indexer_does_not_undo_the_commit(app, books, caplog):
+def test_a_failing_indexer_does_not_undo_the_commit_and_the_update_is_kept(app, books, caplog):
+    from search_index import indexing
+
     def broken(documents, removed):
         raise OSError("index directory is read-only")
 
@@ -59,7 +61,8 @@ def test_a_failing_indexer_does_not_undo_the_commit(app, books, caplog):
     with app.app_context():
         mark_changed("book", 1)
         db.session.commit()
-    assert "index update after commit failed" in caplog.text
+        assert [(row["source"], row["key"]) for row in indexing.pending()] == [("book", "1")]
+    assert "search: index update of 1 document(s) failed; kept for retry" in caplog.text
 
 
 def test_a_savepoint_is_not_the_commit_and_its_rollback_drops_only_its_marks(app, books):

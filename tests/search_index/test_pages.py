@@ -124,3 +124,29 @@ def test_the_pager_keeps_every_filter_and_marks_the_page_shown(app, client, cata
     assert all("kind=table&amp;kind=map" in href and "q=penduduk" in href for href, _label in links)
     assert '<li class="page-item active"><a class="page-link" href="/search?q=penduduk&amp;kind=table&amp;kind=map' \
            '&amp;page=2">2</a>' in html
+
+
+def test_the_search_box_suggests_regions_series_and_titles(client, catalog):
+    body = client.get("/api/v1/search/suggest?q=lom").get_json()
+    kinds = [(s["kind"], s["label"]) for s in body["suggestions"]]
+    assert kinds[0] == ("region", "Lombok Timur") and body["suggestions"][0]["url"] == "/search?region=5203"
+    assert ("title", "Jumlah Penduduk Kabupaten Lombok Timur menurut Kecamatan") in kinds
+    assert client.get("/api/v1/search/suggest?q=l").get_json()["suggestions"] == []
+    assert client.get("/api/v1/search/suggest?q=penduduk+sur").get_json()["suggestions"][0]["label"] == \
+        "Kota Surabaya"
+    assert client.get("/api/v1/search/suggest?q=lom&lang=xx").status_code == 400
+
+
+def test_a_search_without_hits_offers_a_word_dropped_and_the_wider_region(client, catalog):
+    html = client.get("/search?q=penduduk+papua").get_data(as_text=True)
+    assert 'id="alternatives"' in html and "q=penduduk" in html and 'id="ask-consultation"' in html
+    html = client.get("/search?q=penduduk&region=5201").get_data(as_text=True)
+    assert 'id="no-results"' in html and "region=52" in html and 'id="ask-consultation"' in html
+
+
+def test_series_drop_their_period():
+    from search_index.suggest import series_of
+
+    assert series_of("Inflasi Kota Mataram, Desember 2025") == "Inflasi Kota Mataram"
+    assert series_of("Proyeksi Penduduk NTB 2020-2035") == "Proyeksi Penduduk NTB"
+    assert series_of("Statistik Indonesia") == "Statistik Indonesia"
