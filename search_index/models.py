@@ -54,5 +54,5 @@ search_pending = sa.Table(
     sa.Column("failed_at", sa.DateTime(timezone=True), nullable=False),
 )
 """Index updates that failed after their transaction committed: retried by the sweep
-``search: retry index updates`` until they succeed, and shown by ``flask search verify``, the admin's
+``search_index.retry-updates`` until they succeed, and shown by ``flask search verify``, the admin's
 search page and ``/healthz/search`` meanwhile (``search_index.indexing``)."""

@@ -22,7 +22,7 @@ def init_app(app) -> None:
     app.cli.add_command(cli)
     app.register_blueprint(bp)
     app.register_blueprint(api)
-    sweeps.register(app, "search: retry index updates", indexing.retry_pending, interval=RETRY_SECONDS)
+    sweeps.register(app, "search_index.retry-updates", indexing.retry_pending, interval=RETRY_SECONDS)
     register_link(app, NavLink("admin", _l("Search index"), "search.status",
                                _l("Index updates that failed and wait for a retry."), order=90))
     PAGE_SCRIPTS.register(app, PageScript("search.page", "search.static", "search-suggest.js"))

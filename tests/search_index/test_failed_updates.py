@@ -53,7 +53,7 @@ def test_a_failed_index_write_is_kept_reported_and_retried(site, users, frozen, 
     users.pass_second_step(client, response, admin)
     page = client.get("/admin/search")
     assert page.status_code == 200 and "no space left on device" in page.get_data(as_text=True)
-    retry = sweeps.registry(site).get("search: retry index updates")
+    retry = sweeps.registry(site).get("search_index.retry-updates")
     assert sweeps.run_one(site, retry) == 0  # fails once more: counted, still kept
     with site.app_context():
         assert [row["attempts"] for row in indexing.pending()] == [2]
