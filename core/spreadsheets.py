@@ -105,3 +105,26 @@ def xlsx_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]], sheet: str,
     out = io.BytesIO()
     write_xlsx(out, header, rows, sheet, title)
     return out.getvalue()
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Any] | None, Iterable[Iterable[Any]]]]) -> bytes:
+    """A workbook of several sheets, each ``(name, bold header or None, rows)``, as bytes (small exports).
+
+    The same protections as ``write_xlsx``: text never becomes a formula, a number or a link.
+    """
+    import xlsxwriter
+
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False, "nan_inf_to_errors": True, "in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    for name, header, rows in sheets:
+        worksheet = workbook.add_worksheet(name[:LONGEST_SHEET_NAME])
+        first = 0
+        if header is not None:
+            worksheet.write_row(0, 0, safe_row(header), bold)
+            first = 1
+        for number, row in enumerate(rows, first):
+            worksheet.write_row(number, 0, safe_row(row))
+    workbook.close()
+    return out.getvalue()
