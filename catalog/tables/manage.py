@@ -98,29 +98,33 @@ def upload(item_id: int):
 
 
 def _mapping_from_form(reading: imports.Reading) -> records.Mapping:
-    form = request.form
+    """The mapping the producer sent; every field left out keeps what was proposed (``reading.mapping``)."""
+    form, proposed = request.form, reading.mapping
     header = reading.header
-    layout = form.get("layout", reading.mapping.layout if reading.mapping else "tidy")
-    if layout not in ("tidy", "wide"):
-        layout = "tidy"
+    layout = proposed.layout
     mapping = records.Mapping(layout=layout)
-    count = len(header) if layout == "tidy" else int(form.get("leading", "1") or 1) if \
-        (form.get("leading", "1") or "1").isdigit() else 1
-    count = max(1, min(count, len(header) or 1, 20))
+    leading = form.get("leading", "")
+    count = len(header) if layout == "tidy" else int(leading) if leading.isdigit() else len(proposed.columns)
+    count = max(1, min(count, len(header) or 1, 50))
+    allowed = _roles_for(header, layout)
     for index in range(count):
-        role = form.get(f"col_{index}", "")
-        mapping.columns.append(role if role in _roles_for(header, layout) else "ignore")
-    mapping.across = (form.get("across") or "").strip()[:80]
+        default = proposed.columns[index] if index < len(proposed.columns) else "ignore"
+        role = form.get(f"col_{index}", default)
+        mapping.columns.append(role if role in allowed else "ignore")
+    mapping.across = (form.get("across", proposed.across) or "").strip()[:80]
     for code in mapping.dimension_codes():
-        role = form.get(f"role_{code}", "other")
+        role = form.get(f"role_{code}", proposed.roles.get(code, "other"))
         mapping.roles[code] = role if role in ROLES else "other"
-        mapping.labels[code] = {"id": (form.get(f"label_id_{code}") or code).strip()[:300],
-                                "en": (form.get(f"label_en_{code}") or form.get(f"label_id_{code}") or code)
+        labels = proposed.labels.get(code, {})
+        label_id = (form.get(f"label_id_{code}") or labels.get("id") or code).strip()[:300]
+        mapping.labels[code] = {"id": label_id, "en": (form.get(f"label_en_{code}") or labels.get("en") or label_id)
                                 .strip()[:300]}
-    mapping.unit = {"id": form.get("unit_id", "").strip()[:160], "en": form.get("unit_en", "").strip()[:160]}
-    decimals = form.get("decimals", "0")
+    mapping.unit = {"id": form.get("unit_id", proposed.unit.get("id", "")).strip()[:160],
+                    "en": form.get("unit_en", proposed.unit.get("en", "")).strip()[:160]}
+    decimals = form.get("decimals", str(proposed.decimals))
     mapping.decimals = int(decimals) if decimals.isdigit() and int(decimals) <= 6 else 0
-    mapping.source = {"id": form.get("source_id", "").strip()[:300], "en": form.get("source_en", "").strip()[:300]}
+    mapping.source = {"id": form.get("source_id", proposed.source.get("id", "")).strip()[:300],
+                      "en": form.get("source_en", proposed.source.get("en", "")).strip()[:300]}
     return mapping
 
 
@@ -154,11 +158,11 @@ def mapping(item_id: int):
         return _render(item, stored, reading, 200 if reading.draft.ok else 422)
     submitted(ActionForm())
     if reading.mapping is not None:
-        if request.form.get("layout") and request.form.get("layout") != reading.mapping.layout and \
-                request.form.get("relayout"):
-            reading = imports.read(data, stored["fmt"], stored["filename"], layout=request.form["layout"])
-        else:
-            reading = imports.read(data, stored["fmt"], stored["filename"], mapping=_mapping_from_form(reading))
+        layout = request.form.get("layout", reading.mapping.layout)
+        if layout in ("tidy", "wide") and layout != reading.mapping.layout:
+            reading = imports.read(data, stored["fmt"], stored["filename"], layout=layout)  # propose afresh
+            return _render(item, stored, reading, 200 if reading.draft.ok else 422)
+        reading = imports.read(data, stored["fmt"], stored["filename"], mapping=_mapping_from_form(reading))
     changelog = request.form.get("changelog", "")
     if request.form.get("do") != "publish" or not reading.draft.ok:
         return _render(item, stored, reading, 200 if reading.draft.ok else 422, changelog=changelog)

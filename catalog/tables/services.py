@@ -51,17 +51,8 @@ class Loaded:
     structure: Structure
 
 
-_structures: dict[tuple[int, str], Structure] = {}
-
-
 def _structure(version: CubeVersion) -> Structure:
-    key = (version.id, version.created_at.isoformat())
-    found = _structures.get(key)
-    if found is None:
-        if len(_structures) > 256:
-            _structures.clear()
-        found = _structures[key] = Structure.from_json(version.structure)
-    return found
+    return Structure.from_json(version.structure)
 
 
 def versions(item_id: int) -> list[CubeVersion]:

@@ -294,10 +294,11 @@ def _leading(builder: _Builder, mapping: Mapping, line: int, row: list[str]) -> 
 
 
 def _tidy_row(builder: _Builder, mapping: Mapping, line: int, row: list[str]) -> None:
-    if len(row) < len(mapping.columns):
+    if any(cell.strip() for cell in row[len(mapping.columns):]):
         builder.problem(_("The row has %(n)s columns; the header has %(m)s.", n=len(row), m=len(mapping.columns)),
-                        line, len(row) + 1)
+                        line, len(mapping.columns) + 1)
         return
+    row = row + [""] * (len(mapping.columns) - len(row))  # empty trailing cells (a worksheet drops them)
     codes = _leading(builder, mapping, line, row)
     if codes is None:
         return
