@@ -125,11 +125,20 @@ class Structure:
         return next(d for d in self.dimensions if d.code == code)
 
     def codes_at(self, pos: int) -> tuple[str, ...]:
-        codes = []
-        for dimension, stride in zip(self.dimensions, self.strides(), strict=True):
-            index, pos = divmod(pos, stride)
-            codes.append(dimension.values[index].code)
-        return tuple(codes)
+        return self.decoder()(pos)
+
+    def decoder(self):
+        """A function from a cell's offset to its code tuple (strides and codes looked up once)."""
+        steps = list(zip([[v.code for v in d.values] for d in self.dimensions], self.strides(), strict=True))
+
+        def codes(pos: int) -> tuple[str, ...]:
+            found = []
+            for values, stride in steps:
+                index, pos = divmod(pos, stride)
+                found.append(values[index])
+            return tuple(found)
+
+        return codes
 
     def offset(self, codes: tuple[str, ...]) -> int:
         return sum(d.index[c] * s for d, c, s in zip(self.dimensions, codes, self.strides(), strict=True))
@@ -358,6 +367,11 @@ def make_selection(structure: Structure, chosen: dict[str, list[str]], rows: lis
         if len(result[d.code]) > 1 and d.code not in rows and d.code not in columns:
             rows.append(d.code)
     rows = [r for r in rows if r not in columns]
+    # a dimension with one chosen value is named in the caption, not given a row or column of its own
+    rows = [r for r in rows if len(result[r]) > 1]
+    columns = [c for c in columns if len(result[c]) > 1]
+    if not rows:
+        rows, columns = (columns[:1], columns[1:]) if columns else ([structure.dimensions[0].code], [])
     return Selection(result, rows, columns)
 
 

@@ -10,6 +10,7 @@ their metadata in their own keywords.  Every text cell goes through ``core.sprea
 from __future__ import annotations
 
 from flask_babel import gettext as _
+from flask_babel import pgettext
 
 from catalog.tables.cube import SYMBOLS, label_of
 from catalog.tables.formats import Extract, jsonstat, pcaxis, xlsx
@@ -24,7 +25,7 @@ MEDIA_TYPES = {"jsonstat": "application/json; charset=utf-8", "csv": spreadsheet
 def metadata(extract: Extract) -> list[tuple[str, str]]:
     """``(name, text)`` pairs describing the extract, in the user's language."""
     structure = extract.structure
-    pairs = [(_("Title"), extract.title), (_("Unit"), extract.label(structure.unit) or "—")]
+    pairs = [(_("Title"), extract.title), (pgettext("measure", "Unit"), extract.label(structure.unit) or "—")]
     measure = structure.measure()
     if measure is not None:
         for value in measure.values:

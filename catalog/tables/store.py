@@ -90,4 +90,5 @@ def all_cells(version_id: int) -> dict[int, Cell]:
 
 
 def cells_by_codes(structure: Structure, by_offset: dict[int, Cell]) -> dict[tuple[str, ...], Cell]:
-    return {structure.codes_at(pos): cell for pos, cell in by_offset.items()}
+    decode = structure.decoder()
+    return {decode(pos): cell for pos, cell in by_offset.items()}

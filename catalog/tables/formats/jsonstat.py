@@ -177,6 +177,7 @@ def _read(document: dict) -> Draft:
     elif isinstance(status, list):
         status = {str(i): s for i, s in enumerate(status)}
     cells, found = {}, []
+    decode = structure.decoder()
     for pos, value in items:
         symbol = str(status.get(str(pos)) or "")
         if value is None and not symbol:
@@ -191,5 +192,5 @@ def _read(document: dict) -> Draft:
         if isinstance(made, str):
             found.append(Problem(made, pos + 1, "value"))
             continue
-        cells[structure.codes_at(pos)] = made
+        cells[decode(pos)] = made
     return Draft(structure, cells, found)

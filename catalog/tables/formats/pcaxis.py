@@ -221,9 +221,10 @@ def read(data: bytes) -> Draft:
         if len(key) == len(dims) and all(k in idx for k, idx in zip(key, label_index, strict=True)):
             by_labels[tuple(idx[k] for k, idx in zip(key, label_index, strict=True))] = key
     cells, found = {}, []
+    decode = structure.decoder()
     width = structure.sizes[-1]
     for pos, token in enumerate(tokens):
-        codes = structure.codes_at(pos)
+        codes = decode(pos)
         key = by_labels.get(codes)
         symbol = FROM_PX.get(token)
         if token == MISSING:
