@@ -129,6 +129,8 @@ def _read(document: dict) -> Draft:
             codes = sorted(index, key=index.get)
         else:
             codes = list(category["label"])
+        if not all(isinstance(c, str) and c for c in codes):
+            return _problem(_("The dimension %(code)s has a category without a code.", code=str(code)[:40]))
         if len(codes) != size:
             return _problem(_("The dimension %(code)s has %(n)s categories, not %(size)s.", code=code, n=len(codes),
                               size=size))

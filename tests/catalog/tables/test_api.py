@@ -74,8 +74,8 @@ def test_etag_and_last_modified_answer_304(client, table):
     assert english.status_code == 200  # labels differ by language, so does the tag
 
 
-@pytest.mark.parametrize("make", [dict(status="draft"), dict(access="paid", tariff_kind="flat", tariff={"price": 5}),
-                                  dict(kind="publication"), dict(status="withdrawn")])
+@pytest.mark.parametrize("make", [{"status": "draft"}, {"kind": "publication"}, {"status": "withdrawn"},
+                                  {"access": "paid", "tariff_kind": "flat", "tariff": {"price": 5}}])
 def test_only_public_free_tables_are_served(client, items, frozen_now, make):
     item_id = items.make(**{"kind": "table", "table": POVERTY, **make})
     assert client.get(f"/api/v1/tables/{item_id}").status_code == 404
