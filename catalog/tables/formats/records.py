@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import threading
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -43,6 +44,7 @@ MEASURE_NAMES = {"measure", "indikator", "indicator", "variabel", "ukuran", "met
 LABEL_SUFFIXES = ("_label", ":label", " label", "_nama", "_name")
 MAX_PROBLEMS = 200  # enough to act on; the rest are counted
 LONGEST_FIELD = max(LONGEST_NOTE, LONGEST_LABEL, LONGEST_CODE)
+_FIELD_LIMIT = threading.Lock()
 
 
 @dataclass
@@ -77,14 +79,20 @@ def read_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    csv.field_size_limit(64 * 1024 * 1024)
     rows, problems = [], []
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        for row in reader:
-            rows.append((reader.line_num, row))
-    except csv.Error as exc:
-        problems.append(Problem(_("The CSV cannot be read: %(error)s.", error=str(exc)[:200]), reader.line_num))
+    # csv refuses fields over 131,072 characters with an error that names no column; read them, and
+    # let ``build`` name the row and column of every field that is too long.  The limit is global, so
+    # it is raised only while this file is read, and put back.
+    with _FIELD_LIMIT:
+        previous = csv.field_size_limit(len(text) + 1)
+        try:
+            for row in reader:
+                rows.append((reader.line_num, row))
+        except csv.Error as exc:
+            problems.append(Problem(_("The CSV cannot be read: %(error)s.", error=str(exc)[:200]), reader.line_num))
+        finally:
+            csv.field_size_limit(previous)
     return rows, problems
 
 

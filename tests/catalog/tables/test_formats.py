@@ -112,7 +112,7 @@ def test_csv_and_xlsx_exports_carry_the_metadata_and_neutralise_formulas(app, cl
     assert body[0][:2] == ["wilayah", "wilayah_label"]
     assert [r[1] for r in body[1:]] == ["'=HYPERLINK(1)", "Lombok Timur"]
     assert [r[6] for r in body[1:]] == ["12.75", "15.2"]
-    workbook = load_workbook(io.BytesIO(client.get(f"/catalog/{item_id}/table.xlsx?{query}").data))
+    workbook = load_workbook(io.BytesIO(client.get(f"/catalog/{item_id}/table.xlsx?{query}&lang=id").data))
     assert workbook.sheetnames == ["Data", "Metadata"]
     data = list(workbook["Data"].iter_rows(values_only=True))
     assert data[1][1] == "'=HYPERLINK(1)" and data[1][6] == 12.75

@@ -56,7 +56,7 @@ def test_a_correction_through_the_form_makes_version_2_and_keeps_version_1(app, 
     login(users.make("producer", unit=UNIT))
     refused = _import(client, item_id, CORRECTED)  # released: a changelog is required
     assert refused.status_code == 422
-    assert "Describe what changed" in refused.get_data(as_text=True)
+    assert "Jelaskan perubahan pada versi ini" in refused.get_data(as_text=True)
     assert "13.6" in refused.get_data(as_text=True)  # the upload is kept: the preview shows it again
     assert _numbers(app, item_id) == [1] and _cells(app, item_id) == before
     response = _import(client, item_id, CORRECTED, changelog="Koreksi angka Lombok Barat 2022.")
