@@ -136,7 +136,8 @@ def test_every_export_route_is_covered_here(app):
     exported = {rule.rule for rule in app.url_map.iter_rules() if rule.rule.endswith((".csv", ".xlsx", ".<fmt>"))
                 or rule.endpoint == "catalog_tables_api.data"}
     covered = {"/catalog/<int:item_id>/table.<fmt>", "/api/v1/tables/<int:item_id>/data",
-               "/helpdesk/reports/<name>.csv", "/finance/invoices.csv", "/finance/invoices.xlsx", "/finance/payments.csv", "/finance/payments.xlsx"}
+               "/helpdesk/reports/<name>.csv", "/finance/invoices.csv", "/finance/invoices.xlsx",
+               "/finance/payments.csv", "/finance/payments.xlsx"}
     assert exported == covered
 
 
