@@ -189,13 +189,15 @@ def _serve(module: str, env: dict, cwd: str) -> tuple[subprocess.Popen, str]:
     base = f"http://127.0.0.1:{port}"
     import requests
 
-    for _attempt in range(300):
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
         try:
-            requests.get(base + "/", timeout=1)
+            requests.get(base + "/", timeout=30)
             return process, base
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
+        except requests.RequestException:
+            time.sleep(0.2)
+    process.terminate()
+    process.wait(timeout=30)
     raise RuntimeError(f"gunicorn did not start: {module}")
 
 

@@ -21,6 +21,7 @@ from flask_babel import gettext as _
 
 from catalog import reference
 from catalog.tables.cube import (
+    LARGEST,
     LONGEST_CODE,
     LONGEST_LABEL,
     LONGEST_NOTE,
@@ -96,13 +97,17 @@ def read_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     return rows, problems
 
 
+def _blank(row: list[str]) -> bool:
+    return not row or (not row[0].strip() and not any(cell.strip() for cell in row))
+
+
 def _header(rows):
-    body = [(n, row) for n, row in rows if any(cell.strip() for cell in row)]
-    while body and body[0][1] and body[0][1][0].lstrip().startswith("#"):
-        body.pop(0)
-    if not body:
-        return None, []
-    return body[0], body[1:]
+    """The header row and the rows below it; ``#`` metadata lines and blank lines before it are skipped."""
+    for index, (number, row) in enumerate(rows):
+        if _blank(row) or row[0].lstrip().startswith("#"):
+            continue
+        return (number, row), [(n, r) for n, r in rows[index + 1:] if not _blank(r)]
+    return None, []
 
 
 def _label_target(name: str, names: set[str]) -> str | None:
@@ -161,6 +166,11 @@ class _Builder:
         self.notes: list[str] = []
         self.problems: list[Problem] = []
         self.more = 0
+        self.seen: dict[str, dict[str, str]] = {code: {} for code in self.order}
+        self.dimension_columns = [(i, role[4:]) for i, role in enumerate(mapping.columns) if role.startswith("dim:")]
+        self.special = tuple(mapping.columns.index(n) if n in mapping.columns else None
+                             for n in ("value", "symbol", "note"))
+        self.label_columns = [(i, role[6:]) for i, role in enumerate(mapping.columns) if role.startswith("label:")]
 
     def problem(self, message: str, row: int, column: int | str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -202,7 +212,16 @@ class _Builder:
         return self.notes.index(text) + 1
 
     def cell(self, codes: tuple[str, ...], value: str, symbol: str, note: int, row: int, column: int) -> None:
-        made = make_cell(value, symbol, note)
+        made = None
+        if not symbol:
+            try:  # the common case, a plain number: no need for the full reading of make_cell
+                number = float(value)
+                if -LARGEST <= number <= LARGEST and "_" not in value:
+                    made = Cell(number, "", note)
+            except ValueError:
+                pass
+        if made is None:
+            made = make_cell(value, symbol, note)
         if isinstance(made, str):
             self.problem(made, row, column)
             return
@@ -286,18 +305,22 @@ def build(rows: list[tuple[int, list[str]]], mapping: Mapping) -> Draft:
 def _leading(builder: _Builder, mapping: Mapping, line: int, row: list[str]) -> dict[str, str] | None:
     codes: dict[str, str] = {}
     ok = True
-    for column, role in enumerate(mapping.columns, 1):
-        if role.startswith("dim:"):
-            text = row[column - 1] if column - 1 < len(row) else ""
-            code = builder.code(role[4:], text, line, column)
-            ok = ok and code is not None
-            if code:
-                codes[role[4:]] = code
+    seen = builder.seen
+    for index, dimension in builder.dimension_columns:
+        text = row[index] if index < len(row) else ""
+        code = seen[dimension].get(text)  # a code already met, spelled the same: checked before
+        if code is None:
+            code = builder.code(dimension, text, line, index + 1)
+            if code is None:
+                ok = False
+                continue
+            seen[dimension][text] = code
+        codes[dimension] = code
     if not ok:
         return None
-    for column, role in enumerate(mapping.columns, 1):
-        if role.startswith("label:") and column - 1 < len(row) and role[6:] in codes:
-            builder.label(role[6:], codes[role[6:]], row[column - 1], line, column)
+    for index, dimension in builder.label_columns:
+        if index < len(row) and dimension in codes and "id" not in builder.values[dimension][codes[dimension]].label:
+            builder.label(dimension, codes[dimension], row[index], line, index + 1)
     return codes
 
 
@@ -310,9 +333,8 @@ def _tidy_row(builder: _Builder, mapping: Mapping, line: int, row: list[str]) ->
     codes = _leading(builder, mapping, line, row)
     if codes is None:
         return
-    value_column = mapping.columns.index("value")
-    symbol = row[mapping.columns.index("symbol")] if "symbol" in mapping.columns else ""
-    note_column = mapping.columns.index("note") if "note" in mapping.columns else None
+    value_column, symbol_column, note_column = builder.special
+    symbol = row[symbol_column] if symbol_column is not None else ""
     note = builder.note(row[note_column], line, note_column + 1) if note_column is not None else 0
     builder.cell(tuple(codes[c] for c in builder.order), row[value_column], symbol, note, line, value_column + 1)
 
