@@ -35,7 +35,7 @@ sys.path.insert(0, ROOT)
 
 from benchmarks.sections import write_section  # noqa: E402
 
-SECRET = "benchmark-secret-key-0123456789abcdef"
+SECRET = "benchmark-secret-key-0123456789abcdef"  # noqa: S105 - a throwaway database
 
 
 def _config(url: str, storage: str) -> dict:
@@ -64,8 +64,8 @@ def _item(app, status: str = "released") -> int:
     from core.extensions import db
 
     with app.app_context():
-        item = Item(kind=ItemKind.TABLE, title_id="Tabel uji kinerja", title_en="Benchmark table", subject_code="SOS.PDD",
-                    region_code="52", year=2024, unit="Direktorat Statistik Kependudukan", access=Access.FREE,
+        item = Item(kind=ItemKind.TABLE, title_id="Tabel uji kinerja", title_en="Benchmark table",
+                    subject_code="SOS.PDD", region_code="52", year=2024, unit="Direktorat Statistik Kependudukan", access=Access.FREE,
                     tariff_kind=TariffKind.NONE, tariff={}, status=ReleaseStatus(status), keywords=[],
                     release_at=clock.now() - timedelta(days=1) if status == "released" else None)
         item.versions = [ItemVersion(number=1, changelog="Rilis pertama.")]
@@ -185,7 +185,7 @@ def bare():
 def _serve(module: str, env: dict, cwd: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                "--log-level", "warning", module], env=env, cwd=cwd)
+                                "--log-level", "warning", module], env=env, cwd=cwd)  # noqa: S603 - our own command
     base = f"http://127.0.0.1:{port}"
     import requests
 
@@ -320,7 +320,8 @@ def main() -> None:
              "", "| measure | result | target |", "|---|---|---|",
              f"| tidy CSV import, {imported['cells']:,} cells ({imported['bytes'] / 1e6:.1f} MB): read, map and check "
              f"| {imported['cells'] / imported['parse']:,.0f} cells/s | |",
-             f"| … then stored as a version (one transaction) | {imported['cells'] / imported['store']:,.0f} cells/s | |",
+             f"| … then stored as a version (one transaction) | {imported['cells'] / imported['store']:,.0f} cells/s "
+             "| |",
              f"| **import, whole** | **{rate:,.0f} cells/s** | ≥ 100,000 cells/s |"]
     for name, figures in selections.items():
         lines.append(f"| **10,000-cell selection of a 1,000,000-cell cube, {name}** | p50 {figures['p50']:.1f} ms, "
