@@ -65,7 +65,8 @@ def _item(app, status: str = "released") -> int:
 
     with app.app_context():
         item = Item(kind=ItemKind.TABLE, title_id="Tabel uji kinerja", title_en="Benchmark table",
-                    subject_code="SOS.PDD", region_code="52", year=2024, unit="Direktorat Statistik Kependudukan", access=Access.FREE,
+                    subject_code="SOS.PDD", region_code="52", year=2024, unit="Direktorat Statistik Kependudukan",
+                    access=Access.FREE,
                     tariff_kind=TariffKind.NONE, tariff={}, status=ReleaseStatus(status), keywords=[],
                     release_at=clock.now() - timedelta(days=1) if status == "released" else None)
         item.versions = [ItemVersion(number=1, changelog="Rilis pertama.")]
@@ -184,8 +185,9 @@ def bare():
 
 def _serve(module: str, env: dict, cwd: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}",
-                                "--log-level", "warning", module], env=env, cwd=cwd)  # noqa: S603 - our own command
+    command = [sys.executable, "-m", "gunicorn", "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level",
+               "warning", module]
+    process = subprocess.Popen(command, env=env, cwd=cwd)  # noqa: S603 - our own command
     base = f"http://127.0.0.1:{port}"
     import requests
 
