@@ -10,7 +10,8 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 
 from catalog import reference
-from catalog.models import Access, Item, ItemKind, ItemVersion, ReleaseStatus, TableData, TariffKind, Variable
+from catalog.models import Access, Item, ItemKind, ItemVersion, ReleaseStatus, TariffKind, Variable
+from catalog.tables import demo as tables_demo
 from core import clock
 from core.extensions import db
 
@@ -172,40 +173,21 @@ def _schedule_upcoming(rows: list[dict], rng) -> None:
             row["status"], row["release_at"] = ReleaseStatus.DRAFT, None
 
 
-def _dimension(name: str, label: str, values: list[str]) -> dict:
-    return {"name": name, "label": label, "values": values}
-
-
-def _dynamic_tables(rng) -> list[tuple[dict, dict]]:
-    ntb = [r.name for r in reference.regencies_of("52")]
-    years = [str(y) for y in range(2019, 2025)]
-    poverty = {f"{r}|{y}": round(rng.uniform(8.0, 21.0) - (int(y) - 2019) * 0.35, 2) for r in ntb for y in years}
-    cities = ["Kota Mataram", "Kota Bima", "Kota Surabaya", "Kota Malang", "Kota Jakarta Pusat"]
-    groups = ["Umum", "Makanan", "Perumahan"]
-    inflation = {f"{c}|{m}|{k}": round(rng.uniform(-0.4, 0.9), 2) for c in cities for m in MONTHS for k in groups}
-    jatim = [r.name for r in reference.regencies_of("35")]
-    sexes = ["Laki-laki", "Perempuan"]
-    population = {f"{r}|{sex}": rng.randrange(60_000, 1_600_000) for r in jatim for sex in sexes}
+def _dynamic_tables(rng) -> list[dict]:
+    """Three tables across regions or cities (their cubes: ``catalog.tables.demo``)."""
     return [
-        (_row(f"{REF_PREFIX}dyn-msk-52", ItemKind.TABLE,
+        _row(f"{REF_PREFIX}dyn-msk-52", ItemKind.TABLE,
               "Persentase Penduduk Miskin Menurut Kabupaten/Kota di Nusa Tenggara Barat, 2019–2024",
               "Poverty Rate by Regency/City, Nusa Tenggara Barat, 2019–2024", "SOS.MSK", "52", 2024, WELFARE, rng,
               keywords=["kemiskinan", "tabel dinamis"]),
-         {"measure": "Persen", "cells": poverty,
-          "dimensions": [_dimension("wilayah", "Kabupaten/Kota", ntb), _dimension("tahun", "Tahun", years)]}),
-        (_row(f"{REF_PREFIX}dyn-inflasi-2024", ItemKind.TABLE,
+        _row(f"{REF_PREFIX}dyn-inflasi-2024", ItemKind.TABLE,
               "Inflasi Bulanan (m-to-m) Menurut Kota dan Kelompok Pengeluaran, 2024",
               "Monthly Inflation by City and Expenditure Group, 2024", "EKO.HRG", "35", 2024, PRICES, rng,
               keywords=["inflasi", "ihk", "tabel dinamis"]),
-         {"measure": "Persen (m-to-m)", "cells": inflation,
-          "dimensions": [_dimension("kota", "Kota", cities), _dimension("bulan", "Bulan", MONTHS),
-                         _dimension("kelompok", "Kelompok pengeluaran", groups)]}),
-        (_row(f"{REF_PREFIX}dyn-sp2020-35", ItemKind.TABLE,
+        _row(f"{REF_PREFIX}dyn-sp2020-35", ItemKind.TABLE,
               "Jumlah Penduduk Hasil SP2020 Menurut Kabupaten/Kota dan Jenis Kelamin, Jawa Timur",
               "Population (SP2020) by Regency/City and Sex, Jawa Timur", "SOS.PDD", "35", 2020, POPULATION, rng,
               keywords=["sp2020", "penduduk", "tabel dinamis"]),
-         {"measure": "Jiwa", "cells": population,
-          "dimensions": [_dimension("wilayah", "Kabupaten/Kota", jatim), _dimension("jk", "Jenis kelamin", sexes)]}),
     ]
 
 
@@ -216,8 +198,7 @@ def load() -> int:
     rng = random.Random(SEED)  # noqa: S311 - demo data, not security
     rows = _publications(rng) + _tables(rng) + _microdata(rng) + _maps(rng)
     _schedule_upcoming(rows, rng)
-    dynamic = _dynamic_tables(rng)
-    rows.extend(row for row, _data in dynamic)
+    rows.extend(_dynamic_tables(rng))
     ids = db.session.scalars(sa.insert(Item).returning(Item.id, sort_by_parameter_order=True), rows).all()
     by_ref = {row["ref"]: item_id for row, item_id in zip(rows, ids, strict=True)}
     # Version 1 is the release itself: dated when the item was (or will be) released; no stored wording, so
@@ -233,6 +214,6 @@ def load() -> int:
             variables.extend({"item_id": by_ref[row["ref"]], "position": i, "name": name, "label": label,
                               "var_type": "numeric"} for i, (name, label) in enumerate(pairs))
     db.session.execute(sa.insert(Variable), variables)
-    db.session.execute(sa.insert(TableData), [dict(data, item_id=by_ref[row["ref"]]) for row, data in dynamic])
+    tables_demo.load(rows, by_ref)
     db.session.commit()
     return len(rows)

@@ -1,4 +1,4 @@
-"""Producer forms: an item, a file, a schedule, a new version, a withdrawal, table data."""
+"""Producer forms: an item, a file, a schedule, a new version, a withdrawal."""
 
 from __future__ import annotations
 
@@ -69,10 +69,3 @@ class VersionForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     reason = TextAreaField(_l("Reason for the withdrawal"), validators=[DataRequired(), Length(min=5, max=2000)])
-
-
-class TableDataForm(FlaskForm):
-    measure = StringField(_l("Measure (what the numbers are)"), validators=[Optional(), Length(max=160)])
-    data = TextAreaField(_l('Table data as JSON: {"dimensions": [...], "cells": {...}}'),
-                         validators=[DataRequired(), Length(max=2_000_000)])
-

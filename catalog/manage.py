@@ -1,8 +1,10 @@
-"""Producer pages: list, create, edit, upload files, table data, schedule, release, new version, withdraw."""
+"""Producer pages: list, create, edit, upload files, schedule, release, new version, withdraw.
+
+Table data has its own pages: ``catalog.tables.manage``.
+"""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
@@ -10,9 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from catalog import services
-from catalog.forms import FileForm, ItemForm, ScheduleForm, TableDataForm, VersionForm, WithdrawForm
+from catalog.forms import FileForm, ItemForm, ScheduleForm, VersionForm, WithdrawForm
 from catalog.models import Item, ItemKind, TariffKind
 from catalog.permissions import EDITOR_ROLES, editable_clause, edits_all
+from catalog.tables import services as tables
 from core.errors import DomainError, Unprocessable, form_failed
 from core.forms import ActionForm, submitted
 from core.pagination import paginate
@@ -114,18 +117,8 @@ def detail(item_id: int):
     item = services.get_editable(_user(), item_id)
     return render_template("catalog/manage/detail.html", item=item, file_form=FileForm(),
                            schedule_form=ScheduleForm(), version_form=VersionForm(), withdraw_form=WithdrawForm(),
-                           action=ActionForm(), table_form=_table_form(item))
-
-
-def _table_form(item: Item) -> TableDataForm | None:
-    if item.kind is not ItemKind.TABLE:
-        return None
-    form = TableDataForm(formdata=None)
-    if item.table_data is not None:
-        form.measure.data = item.table_data.measure
-        form.data.data = json.dumps({"dimensions": item.table_data.dimensions, "cells": item.table_data.cells},
-                                    ensure_ascii=False)
-    return form
+                           action=ActionForm(), table_versions=tables.versions(item.id)
+                           if item.kind is ItemKind.TABLE else None)
 
 
 @manage.route("/<int:item_id>/edit", methods=["GET", "POST"])
@@ -159,21 +152,6 @@ def upload(item_id: int):
     submitted(form)
     services.attach_file(_user(), item_id, request.files.get("file"))
     return _done(item_id, _("The file has been stored."))
-
-
-@manage.post("/<int:item_id>/table")
-@roles_required(*EDITOR_ROLES)
-def table_data(item_id: int):
-    form = TableDataForm()
-    if not form.validate_on_submit():
-        raise Unprocessable(_("Paste the table data as JSON."))
-    try:
-        parsed = json.loads(form.data.data)
-        dimensions, cells = parsed["dimensions"], parsed["cells"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise Unprocessable(_("The table data is not valid JSON with dimensions and cells.")) from exc
-    services.set_table_data(_user(), item_id, form.measure.data or "", dimensions, cells)
-    return _done(item_id, _("The table data has been saved."))
 
 
 @manage.post("/<int:item_id>/schedule")

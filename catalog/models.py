@@ -1,4 +1,4 @@
-"""Catalog items of four kinds, their versions, files, microdata variables and table data.
+"""Catalog items of four kinds, their versions, files and microdata variables (table data: ``catalog.tables``).
 
 Whether the public may see an item is decided from its status and release time
 against ``core.clock.now()`` (``Item.public_clause``), so a scheduled item becomes
@@ -116,8 +116,6 @@ class Item(TimestampMixin, db.Model):
                                                  order_by="ItemFile.id")
     variables: Mapped[list[Variable]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                      order_by="Variable.position")
-    table_data: Mapped[TableData | None] = relationship(back_populates="item", cascade="all, delete-orphan",
-                                                        uselist=False)
 
     @classmethod
     def public_clause(cls, at: datetime | None = None):
@@ -192,20 +190,3 @@ class Variable(db.Model):
     var_type: Mapped[str] = mapped_column(sa.String(16), default="numeric", nullable=False)
 
     item: Mapped[Item] = relationship(back_populates="variables")
-
-
-class TableData(db.Model):
-    """The cells of a table item.
-
-    ``dimensions`` is a list of ``{"name", "label", "values": [...]}``; ``cells``
-    maps the ``"|"``-joined coordinate values (in dimension order) to a number.
-    """
-
-    __tablename__ = "catalog_table_data"
-
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("catalog_item.id", ondelete="CASCADE"), primary_key=True)
-    measure: Mapped[str] = mapped_column(sa.String(160), default="", nullable=False)
-    dimensions: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
-    cells: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
-
-    item: Mapped[Item] = relationship(back_populates="table_data")

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from catalog import reference, signals, tariffs
-from catalog.models import Access, Item, ItemFile, ItemKind, ItemVersion, ReleaseStatus, TableData, TariffKind, Variable
+from catalog.models import Access, Item, ItemFile, ItemKind, ItemVersion, ReleaseStatus, TariffKind, Variable
 from catalog.permissions import can_edit, edits_all
 from core import audit, clock, unit_of_work
 from core.errors import Conflict, Invalid, NotFound, Unprocessable
@@ -181,23 +181,6 @@ def update_item(actor, item_id: int, data: ItemData) -> Item:
     _check(data)
     _apply(item, data)
     audit.record("catalog.item_updated", item, actor)
-    mark_changed(SOURCE, item.id)
-    db.session.commit()
-    return item
-
-
-def set_table_data(actor, item_id: int, measure: str, dimensions: list[dict], cells: dict) -> Item:
-    """Store the cells of a table item (validated by ``catalog.dyntable.validate``)."""
-    from catalog.dyntable import validate
-
-    item = get_editable(actor, item_id)
-    if item.kind is not ItemKind.TABLE:
-        raise Conflict(_("Only a table item holds table data."))
-    validate(dimensions, cells)
-    if item.table_data is None:
-        item.table_data = TableData()
-    item.table_data.measure, item.table_data.dimensions, item.table_data.cells = measure, dimensions, cells
-    audit.record("catalog.table_data_set", item, actor, cells=len(cells))
     mark_changed(SOURCE, item.id)
     db.session.commit()
     return item

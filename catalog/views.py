@@ -1,4 +1,4 @@
-"""Public catalog pages: home, browse, item, file download, release calendar, dynamic table."""
+"""Public catalog pages: home, browse, item, file download, release calendar (the table viewer: ``catalog.tables``)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_babel import get_locale
 from flask_login import current_user
 
-from catalog import calendar, dyntable, ordering, queries, reference, services
+from catalog import calendar, ordering, queries, reference, services
 from catalog.models import ItemKind, ReleaseStatus
-from core import clock, registry, spreadsheets
+from catalog.tables import services as tables
+from core import clock, registry
 from core.pagination import paginate
 from core.storage import get_storage
 from core.timefmt import to_local
@@ -79,7 +80,8 @@ def item(item_id: int):
                            related=queries.related(found), actions=_action_links(found),
                            regions=reference.regions(), subject_path=reference.subject_path(found.subject_code),
                            subjects=reference.subjects(), map_regions=_map_regions(found), locale=_locale(),
-                           withdrawn=found.status is ReleaseStatus.WITHDRAWN)
+                           withdrawn=found.status is ReleaseStatus.WITHDRAWN,
+                           table=tables.load(found.id) if found.kind is ItemKind.TABLE else None)
 
 
 def _map_regions(found) -> tuple[str, ...]:
@@ -96,36 +98,6 @@ def download(item_id: int, file_id: int):
         abort(404)
     return send_file(get_storage().open(file.storage_key), mimetype=file.content_type, as_attachment=True,
                      download_name=file.filename)
-
-
-def _table(item_id: int):
-    found = services.get_viewable(item_id, _viewer())
-    if found.kind is not ItemKind.TABLE or found.table_data is None or not found.is_public():
-        abort(404)
-    data = found.table_data
-    selection = dyntable.selection_from(data.dimensions, request.args)
-    return found, dyntable.pivot(data.dimensions, data.cells, selection)
-
-
-@bp.get("/<int:item_id>/table")
-def table(item_id: int):
-    found, result = _table(item_id)
-    return render_template("catalog/table.html", item=found, result=result, data=found.table_data,
-                           locale=_locale(), query=request.query_string.decode())
-
-
-@bp.get("/<int:item_id>/table.csv")
-def table_csv(item_id: int):
-    found, result = _table(item_id)
-    return Response(dyntable.to_csv(result), mimetype=spreadsheets.CSV_MEDIA_TYPE,
-                    headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.csv"})
-
-
-@bp.get("/<int:item_id>/table.xlsx")
-def table_xlsx(item_id: int):
-    found, result = _table(item_id)
-    return Response(dyntable.to_xlsx(result, found.title_id), mimetype=spreadsheets.XLSX_MEDIA_TYPE,
-                    headers={"Content-Disposition": f"attachment; filename=tabel-{found.id}.xlsx"})
 
 
 @bp.get("/calendar")

@@ -17,6 +17,7 @@ def init_app(app) -> None:
     from catalog.cli import cli
     from catalog.manage import manage
     from catalog.reference import region_name
+    from catalog.tables.wiring import init_app as init_tables
     from catalog.views import bp, home
     from core import sweeps
     from core.cli import DEMO_LOADERS
@@ -28,6 +29,7 @@ def init_app(app) -> None:
     app.register_blueprint(manage)
     app.register_blueprint(api)
     app.view_functions["core.index"] = home
+    init_tables(app, cli)
     app.cli.add_command(cli)
     source = search.source()
     SOURCES.register(app, source.name, source)

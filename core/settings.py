@@ -114,6 +114,8 @@ SETTINGS: tuple[Setting, ...] = (
             "largest request body accepted, in MiB"),
     Setting("STATDESK_MAX_UPLOAD_MB", "STATDESK_MAX_UPLOAD_MB", int, 25,
             "largest single uploaded file, in MiB"),
+    Setting("STATDESK_TABLE_CELL_LIMIT", "STATDESK_TABLE_CELL_LIMIT", int, 100_000,
+            "most cells one table selection may ask for (API and downloads; more is refused with 413)"),
     Setting("STATDESK_RATELIMIT_STORAGE", "RATELIMIT_STORAGE_URI", str, "memory://",
             "where rate-limit counters live (`memory://`, or `redis://host:6379` with several hosts)"),
     Setting("STATDESK_API_RATE", "STATDESK_API_RATE", str, "120/minute",

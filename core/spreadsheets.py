@@ -105,3 +105,52 @@ def xlsx_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]], sheet: str,
     out = io.BytesIO()
     write_xlsx(out, header, rows, sheet, title)
     return out.getvalue()
+
+
+def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Any] | None, Iterable[Iterable[Any]]]]) -> bytes:
+    """A workbook of several sheets, each ``(name, bold header or None, rows)``, as bytes (small exports).
+
+    The same protections as ``write_xlsx``: text never becomes a formula, a number or a link.
+    """
+    import xlsxwriter
+
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"strings_to_formulas": False, "strings_to_urls": False,
+                                         "strings_to_numbers": False, "nan_inf_to_errors": True, "in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    for name, header, rows in sheets:
+        worksheet = workbook.add_worksheet(name[:LONGEST_SHEET_NAME])
+        first = 0
+        if header is not None:
+            worksheet.write_row(0, 0, safe_row(header), bold)
+            first = 1
+        for number, row in enumerate(rows, first):
+            worksheet.write_row(number, 0, safe_row(row))
+    workbook.close()
+    return out.getvalue()
+
+
+def xlsx_rows(data: bytes, prefer_sheet: str = "", max_rows: int = 2_000_000) -> list[list[Any]]:
+    """The cell values of an uploaded workbook's sheet ``prefer_sheet`` (else its first), row by row.
+
+    Read-only and values only: formulas are never evaluated, their cached results are read.
+    Raises ``ValueError`` for a file that is not a workbook or a sheet longer than ``max_rows``.
+    """
+    import zipfile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        raise ValueError("not a workbook") from exc
+    try:
+        sheet = workbook[prefer_sheet] if prefer_sheet in workbook.sheetnames else workbook.worksheets[0]
+        rows = []
+        for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
+            if number > max_rows:
+                raise ValueError(f"more than {max_rows} rows")
+            rows.append(list(row))
+        return rows
+    finally:
+        workbook.close()

@@ -1,7 +1,7 @@
 """Search: failed index updates kept for retry; an index on the year of search documents
 
 Revision ID: 1010_search
-Revises: 0980_two_factor
+Revises: 1000_cubes
 Create Date: 2026-12-01 13:15:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '1010_search'
-down_revision = '0980_two_factor'
+down_revision = '1000_cubes'
 branch_labels = None
 depends_on = None
 

@@ -41,16 +41,28 @@ def test_a_price_above_the_tariff_cap_is_refused(app, client, users, login):
 
 
 @pytest.mark.parametrize("data", [
-    {"dimensions": "x", "cells": {}},
-    {"dimensions": [None], "cells": {}},
-    {"dimensions": [{"name": "a", "values": [None]}], "cells": {}},
-    {"dimensions": [{"name": "a", "values": ["1"]}], "cells": []},
-    {"dimensions": [{"name": "a", "values": ["1"]}], "cells": {"1": float("inf")}},
-], ids=["text", "null dimension", "null value", "cells as a list", "infinite cell"])
-def test_table_data_of_the_wrong_shape_is_a_422_and_keeps_the_old_data(app, client, items, users, login, data):
+    {"class": "dataset", "id": "x", "size": [1], "dimension": {}, "value": []},
+    {"class": "dataset", "id": ["a"], "size": [1], "dimension": {"a": None}, "value": [1]},
+    {"class": "dataset", "id": ["a"], "size": [1], "dimension": {"a": {"category": {"index": [None]}}},
+     "value": [1]},
+    {"class": "dataset", "id": ["a"], "size": [1], "dimension": {"a": {"category": {"index": ["1"]}}},
+     "value": {"0": "banyak"}},
+    {"class": "dataset", "id": ["a"], "size": [1], "dimension": {"a": {"category": {"index": ["1"]}}},
+     "value": [1e308 * 10]},
+], ids=["text id", "null dimension", "null value", "text cell", "infinite cell"])
+def test_table_data_of_the_wrong_shape_is_a_422_and_stores_nothing(app, client, items, users, login, data):
+    import io
+
+    from catalog.tables import services
+
     item_id = items.make(kind="table", unit=UNIT)
     login(users.make("producer", unit=UNIT))
-    response = client.post(f"/catalog/manage/{item_id}/table", data={"data": json.dumps(data)})
-    assert response.status_code == 422
+    text = json.dumps(data).replace("Infinity", "1e400")
+    response = client.post(f"/catalog/manage/{item_id}/table", data={"file": (io.BytesIO(text.encode()), "t.json"),
+                                                                       "format": "jsonstat"},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert client.get(f"/catalog/manage/{item_id}/table/map").status_code == 422
+    assert client.post(f"/catalog/manage/{item_id}/table/map", data={"do": "publish"}).status_code == 422
     with app.app_context():
-        assert db.session.get(Item, item_id).table_data is None
+        assert services.load(item_id) is None

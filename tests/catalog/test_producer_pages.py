@@ -109,18 +109,19 @@ def test_withdraw_with_reason(app, client, items, users, login, frozen_now):
     assert client.post(f"/catalog/manage/{item_id}/withdraw", data={"reason": "Lagi dan lagi."}).status_code == 409
 
 
-def test_table_data_saved_from_json(app, client, items, users, login, frozen_now):
-    import json
-
+def test_table_data_saved_from_pasted_csv(app, client, items, users, login, frozen_now):
     from tests.catalog.conftest import POVERTY
 
     item_id = items.make(kind="table", unit=UNIT)
     login(users.make("producer", unit=UNIT))
-    data = json.dumps({"dimensions": POVERTY["dimensions"], "cells": POVERTY["cells"]})
-    assert client.post(f"/catalog/manage/{item_id}/table", data={"measure": "Persen", "data": data}).status_code == 302
+    assert client.post(f"/catalog/manage/{item_id}/table", data={"pasted": POVERTY}).status_code == 302
+    assert client.post(f"/catalog/manage/{item_id}/table/map", data={"do": "publish", "role_wilayah": "geo",
+                                                                     "role_tahun": "time"}).status_code == 302
     assert client.get(f"/catalog/{item_id}/table").status_code == 200
-    bad = json.dumps({"dimensions": POVERTY["dimensions"], "cells": {"Nowhere|2022|Perkotaan": 1}})
-    assert client.post(f"/catalog/manage/{item_id}/table", data={"data": bad}).status_code == 422
+    bad = POVERTY.replace("5271,Kota Mataram", "9999,Nowhere")
+    assert client.post(f"/catalog/manage/{item_id}/table", data={"pasted": bad}).status_code == 302
+    page = client.post(f"/catalog/manage/{item_id}/table/map", data={"do": "publish", "role_wilayah": "geo"})
+    assert page.status_code == 422 and "9999" in page.get_data(as_text=True)
 
 
 def test_each_kind_has_working_producer_and_public_pages(client, items, users, login, frozen_now):
