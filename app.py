@@ -23,7 +23,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 
 # Packages in layer order.  Each may ship ``wiring.py`` (``init_app(app)``: blueprints,
 # commands, demo loaders, signal receivers) and a ``translations/`` catalog.
-PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk")
+PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk", "legacy")
 
 
 def create_app(config: dict | None = None) -> Flask:

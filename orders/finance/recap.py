@@ -34,6 +34,9 @@ class Recap:
     revenue_by_segment: dict[str, int] = field(default_factory=dict)
     payments: int = 0
     gross: int = 0
+    # of which imported from the old system (orders/history.py): legacy invoices paid in the month
+    legacy_payments: int = 0
+    legacy_gross: int = 0
     refunds: int = 0
     refunded: int = 0
     # transaction kind -> product kind -> (orders, value at tariff)
@@ -80,6 +83,11 @@ def period_recap(start: date, end: date) -> Recap:
         recap.revenue_by_segment[segment or "-"] = int(total)
         recap.payments += count
         recap.gross += int(total)
+    legacy = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .join(Invoice, Payment.invoice_id == Invoice.id)
+        .where(Invoice.legacy.is_(True), Payment.paid_at >= lower, Payment.paid_at < upper)).one()
+    recap.legacy_payments, recap.legacy_gross = legacy[0], int(legacy[1])
     refunds = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(RefundRequest.amount), 0))
         .where(RefundRequest.status == RefundStatus.APPROVED, RefundRequest.decided_at >= lower,
