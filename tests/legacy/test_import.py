@@ -52,32 +52,46 @@ def _counts(app) -> dict[str, int]:
         return counts
 
 
-@pytest.fixture
-def imported(app, tmp_path):
-    """The dry run, then the real run; returns both results and the counts before each."""
+def test_the_sample_export_dry_run_real_run_second_run_reconciliation_recap_and_claim(app, tmp_path, client):
+    """One pass over the sample (the import is the slow part, so one test tells the whole story)."""
     before = _counts(app)
     dry, dry_report = _import(app, tmp_path, "--dry-run")
-    after_dry = _counts(app)
-    real, real_report = _import(app, tmp_path)
-    return {"before": before, "after_dry": after_dry, "dry": dry, "dry_report": dry_report, "real": real,
-            "real_report": real_report}
-
-
-def test_dry_run_lists_exactly_the_bad_rows_and_writes_nothing_then_the_real_run_imports_the_rest(app, imported,
-                                                                                                  tmp_path):
     expected = sorted(tuple(row) for row in EXPECTED["rejected"])
-    assert _rejected(imported["dry_report"]) == expected
-    assert imported["after_dry"] == imported["before"]
-    assert "Dry run: nothing was written." in imported["dry"].output
-    html = (imported["dry_report"] / "report.html").read_text(encoding="utf-8").split('id="merged"')[0]
+    # the dry run lists exactly the bad rows, in the CSV and the HTML report, and writes nothing
+    assert _rejected(dry_report) == expected
+    assert _counts(app) == before
+    assert "Dry run: nothing was written." in dry.output
+    html = (dry_report / "report.html").read_text(encoding="utf-8").split('id="merged"')[0]
     assert html.count("<tr><td>pelanggan.csv</td>") == sum(1 for row in expected if row[0] == "pelanggan.csv")
-    assert "31/02/2021" in html and "KOPERASI" in html  # the reasons name the bad value
+    assert "31/02/2021" in html and "KOPERASI" in html and "control characters" in html
 
-    assert _rejected(imported["real_report"]) == expected
-    assert "Reconciliation: matches" in imported["real"].output
-    totals = EXPECTED["totals"]
+    # the real run imports the rest, rejects the same rows and reconciles to the rupiah
+    real, real_report = _import(app, tmp_path)
+    assert _rejected(real_report) == expected
+    assert "Reconciliation: matches" in real.output
+    _assert_totals(app)
+    reconciliation = (real_report / "report.html").read_text(encoding="utf-8")
+    assert "differs</td>" not in reconciliation and reconciliation.count("matches</td>") > 100
+    _assert_closed_history_and_provenance(app)
+
+    # a second run of the same source changes nothing
+    counted = _counts(app)
+    again, _report = _import(app, tmp_path / "again")
+    assert _without_audit(_counts(app)) == _without_audit(counted)
+    assert "inserted" not in again.output and "updated" not in again.output, again.output
+    assert "Reconciliation: matches" in again.output
+
+    _assert_invoices_and_recap(app)
+    _assert_a_consumer_claims_the_account_and_sees_the_history(app, client)
+
+
+def _without_audit(counts: dict) -> dict:
+    return {key: value for key, value in counts.items() if key != "audit"}
+
+
+def _assert_totals(app) -> None:
     with app.app_context():
-        for entity, (count, money) in totals.items():
+        for entity, (count, money) in EXPECTED["totals"].items():
             if entity == "consumers_merged":
                 merged = db.session.scalar(sa.select(sa.func.count()).where(LegacyRecord.entity == "consumers",
                                                                             LegacyRecord.note == "merged"))
@@ -87,43 +101,57 @@ def test_dry_run_lists_exactly_the_bad_rows_and_writes_nothing_then_the_real_run
             model = MODELS[entity]
             money_column = {"orders": Order.total, "order_lines": OrderLine.amount, "invoices": Invoice.amount,
                             "payments": Payment.amount}.get(entity)
-            row = db.session.execute(sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(money_column), 0)
-                                               if money_column is not None else sa.literal(0))
-                                     .select_from(model).where(model.id.in_(records))).one()
+            total = sa.func.coalesce(sa.func.sum(money_column), 0) if money_column is not None else sa.literal(0)
+            row = db.session.execute(sa.select(sa.func.count(), total).select_from(model)
+                                     .where(model.id.in_(records))).one()
             assert (row[0], int(row[1])) == (count, money), entity
-        # closed history: not routed, not reminded
+
+
+def _assert_closed_history_and_provenance(app) -> None:
+    with app.app_context():
         tickets = db.session.scalars(sa.select(Ticket)).all()
         assert {t.status for t in tickets} == {Status.CLOSED}
-        assert all(t.assignee_id is None and t.response_due_at is None for t in tickets)
-        # one audit entry per batch and the run; every row's provenance
+        assert all(t.assignee_id is None and t.response_due_at is None and t.resolution_due_at is None
+                   for t in tickets)
         record = db.session.scalar(sa.select(LegacyRecord).where(LegacyRecord.entity == "orders",
                                                                  LegacyRecord.source_id == "O0000001"))
         assert (record.source_file, record.line) == ("pesanan.csv", 2)
+        order = db.session.get(Order, record.target_id)
+        assert order.number == "SIL/2022/0000001" and order.legacy and order.total == 525_000
         assert db.session.scalar(sa.select(sa.func.count()).where(AuditEntry.action == "legacy.batch")) > 10
-    reconciliation = (imported["real_report"] / "report.html").read_text(encoding="utf-8")
-    assert "differs</td>" not in reconciliation and "matches</td>" in reconciliation
 
 
-def test_a_second_run_changes_nothing(app, imported, tmp_path):
-    before = _counts(app)
-    again, report = _import(app, tmp_path / "again")
-    after = _counts(app)
-    assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
-    assert "inserted" not in again.output and "updated" not in again.output, again.output
-    assert "Reconciliation: matches" in again.output
-
-
-def test_invoices_keep_their_numbers_take_no_sequence_and_count_in_the_recap_as_legacy(app, imported):
+def _assert_invoices_and_recap(app) -> None:
+    from core.timefmt import to_local
     from orders.finance.recap import monthly_recap
 
     with app.app_context():
         invoice = db.session.scalar(sa.select(Invoice).order_by(Invoice.id).limit(1))
         assert re.fullmatch(r"TAG-\d{4}-\d{6}", invoice.number) and invoice.legacy and invoice.sequence is None
-        assert db.session.scalar(sa.select(sa.func.count(InvoiceCounter.year))) == 0
-        payment = db.session.scalar(sa.select(Payment).where(Payment.invoice.has(Invoice.status == InvoiceStatus.PAID))
-                                    .order_by(Payment.id).limit(1))
-        from core.timefmt import to_local
-
+        assert db.session.scalar(sa.select(sa.func.count(InvoiceCounter.year))) == 0  # no number of the series
+        payment = db.session.scalar(sa.select(Payment).order_by(Payment.id).limit(1))
         month = to_local(payment.paid_at).date().replace(day=1)
         recap = monthly_recap(month)
-        assert recap.legacy_payments >= 1 and 0 < recap.legacy_gross <= recap.gross
+        assert recap.legacy_payments == recap.payments >= 1 and recap.legacy_gross == recap.gross > 0
+
+
+def _assert_a_consumer_claims_the_account_and_sees_the_history(app, client) -> None:
+    with app.app_context():
+        order = db.session.scalar(sa.select(Order).where(Order.user_id.in_(sa.select(Ticket.requester_id)))
+                                  .order_by(Order.id).limit(1))
+        owner = db.session.get(User, order.user_id)
+        email, number = owner.email, order.number
+        message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == email))
+        link = re.search(r"(/password/reset/\S+)", message.body_text).group(1)
+    assert client.get(link).status_code == 200
+    response = client.post(link, data={"password": "Legacy-Claim-2026!", "confirm": "Legacy-Claim-2026!"})
+    assert response.status_code == 302
+    assert client.post("/login", data={"email": email, "password": "Legacy-Claim-2026!"}).status_code == 302
+    page = client.get("/orders").get_data(as_text=True)
+    assert number in page
+    with app.app_context():
+        mine = db.session.scalar(sa.select(Ticket).where(Ticket.requester_id == order.user_id).limit(1))
+        said = db.session.scalar(sa.select(Message.body).where(Message.ticket_id == mine.id).limit(1))
+    assert mine.number in client.get("/consultations/").get_data(as_text=True)
+    detail = client.get(f"/consultations/{mine.number}")
+    assert detail.status_code == 200 and (said is None or said in detail.get_data(as_text=True))
