@@ -22,8 +22,8 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from core import audit
-from core.extensions import db
 from core.errors import Conflict
+from core.extensions import db
 
 S = TypeVar("S", bound=enum.Enum)
 

@@ -46,7 +46,7 @@ from accounts import history as accounts_history
 from accounts.models import Segment, User
 from catalog.models import Item
 from consultation import history as consultation_history
-from consultation.models import Channel, Message, RequestKind, Status, Ticket
+from consultation.models import Channel, RequestKind, Status, Ticket
 from core import audit, clock
 from core.extensions import db
 from core.input_guard import has_forbidden
@@ -56,7 +56,7 @@ from legacy.mapping import EntityMapping, Mapping
 from legacy.models import LegacyRecord, LegacyRun
 from legacy.spec import ENTITIES, Entity
 from orders import history as orders_history
-from orders.models import Invoice, InvoiceStatus, Order, OrderLine, OrderState, Payment, TransactionKind
+from orders.models import Invoice, InvoiceStatus, Order, OrderState, Payment, TransactionKind
 
 MERGED = "merged"
 NO_CONTACT = "no-contact"
@@ -327,8 +327,8 @@ class Importer:
             record = known.get(source_id)
             if source_id in seen or (record is not None and record.run_id == self.run.id and record.line != row.line):
                 first = seen.get(source_id) or record.line
-                row.errors.append((self._column("source_id"), _("the id %(id)s repeats that of line %(line)d", id=source_id,
-                                                  line=first)))
+                row.errors.append((self._column("source_id"),
+                                   _("the id %(id)s repeats that of line %(line)d", id=source_id, line=first)))
                 continue
             seen[source_id] = row.line
             row.record = record
@@ -352,8 +352,9 @@ class Importer:
                     continue
                 target = targets.get(value)
                 if target is None:
-                    row.errors.append((self._column(name), _("no %(entity)s with the id %(id)s was imported (an orphan row)",
-                                               entity=spec.ref, id=value)))
+                    row.errors.append((self._column(name),
+                                       _("no %(entity)s with the id %(id)s was imported (an orphan row)",
+                                         entity=spec.ref, id=value)))
                 elif spec.unique and (target in claimed
                                       or taken.get(target, row.values["source_id"]) != row.values["source_id"]):
                     row.errors.append((self._column(name), _("%(entity)s %(id)s already has one; a second is refused",
@@ -552,8 +553,9 @@ class Importer:
         values = row.values
         return {"number": values["number"], "user_id": values["consumer_id__target"],
                 "kind": TransactionKind(values["kind"]), "state": OrderState(values["state"]),
-                "total": values["total"], "segment": values["segment"] or "", "institution": values["institution"] or "",
-                "purpose": values["purpose"] or "", "created_at": values["placed_at"]}
+                "total": values["total"], "segment": values["segment"] or "",
+                "institution": values["institution"] or "", "purpose": values["purpose"] or "",
+                "created_at": values["placed_at"]}
 
     def _write_orders(self, rows: list[_Row], em: EntityMapping) -> None:
         new, changed = self._split(rows)
@@ -575,9 +577,10 @@ class Importer:
     def _line(self, row: _Row) -> dict:
         values = row.values
         quantity = values["quantity"] or 1
+        unit_price = values["unit_price"] if values["unit_price"] is not None else values["amount"] // quantity
         return {"order_id": values["order_id__target"], "item_id": values["__item"], "item_kind": values["item_kind"],
                 "title": values["title"], "quantity": quantity,
-                "unit_price": values["unit_price"] if values["unit_price"] is not None else values["amount"] // quantity,
+                "unit_price": unit_price,
                 "amount": values["amount"], "options": {}, "needs_preparation": False}
 
     def _write_order_lines(self, rows: list[_Row], em: EntityMapping) -> None:

@@ -56,7 +56,7 @@ def read(folder: Path, name: str) -> list[dict]:
 
 def write_html(folder: Path, outcome: Outcome, lines: list[Line], source: str) -> Path:
     path = folder / "report.html"
-    path.write_text(render_template("legacy/report.html", outcome=outcome, outcomes=OUTCOMES, lines=lines, source=source,
-                                    rejected=read(folder, "rejected"), merged=read(folder, "merged")),
+    path.write_text(render_template("legacy/report.html", outcome=outcome, outcomes=OUTCOMES, lines=lines,
+                                    source=source, rejected=read(folder, "rejected"), merged=read(folder, "merged")),
                     encoding="utf-8")
     return path

@@ -20,7 +20,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk")
+PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk", "legacy")
 LOCALE = "id"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}

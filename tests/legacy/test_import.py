@@ -13,7 +13,6 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 import sqlalchemy as sa
 
 from accounts.models import User
@@ -21,7 +20,7 @@ from consultation.models import Message, Status, Ticket
 from core.extensions import db
 from core.models import AuditEntry, OutboxMessage
 from legacy.models import LegacyRecord
-from orders.models import Invoice, InvoiceCounter, InvoiceStatus, Order, OrderLine, Payment
+from orders.models import Invoice, InvoiceCounter, Order, OrderLine, Payment
 
 DATA = Path(__file__).parent / "data"
 EXPECTED = json.loads((DATA / "expected.json").read_text(encoding="utf-8"))
