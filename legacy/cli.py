@@ -31,12 +31,20 @@ def import_command(source: Path, mapping_path: Path, dry_run: bool, report_dir: 
     """Import SOURCE (a CSV/XLSX file or a folder of them) as MAPPING says."""
     from legacy import services
     from legacy.engine import OUTCOMES
+    from legacy.mapping import MappingError
+    from legacy.sources import SourceError
 
     with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        mapping = services.load_mapping(mapping_path)
+        try:
+            mapping = services.load_mapping(mapping_path)
+        except MappingError as exc:
+            raise click.ClickException("\n".join([_("The mapping cannot be used"), *exc.problems])) from None
         folder = report_dir or services.default_report_folder()
         importer = services.importer(source, mapping, dry_run=dry_run)
-        total = importer.estimate()
+        try:
+            total = importer.estimate()
+        except (OSError, SourceError) as exc:
+            raise click.ClickException(str(exc)) from None
         label = _("Checking") if dry_run else _("Importing")
         with click.progressbar(length=total, label=label, show_eta=True, show_percent=True, show_pos=True,
                                hidden=quiet, item_show_func=lambda rate: rate, update_min_steps=1) as bar:

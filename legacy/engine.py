@@ -387,6 +387,12 @@ class Importer:
             seen.add(number)
 
     def _record(self, name: str, relative: str, rows: list[_Row]) -> None:
+        for row in rows:  # counted first: the bulk update below refreshes the records it rewrites
+            if row.record is None:
+                outcome = MERGED if row.note == MERGED else "inserted"
+            else:
+                outcome = "updated" if row.record.digest != row.digest else "unchanged"
+            self.outcome.counts[name][outcome] += 1
         new = [{"entity": name, "source_id": r.values["source_id"], "target_id": r.target_id, "digest": r.digest,
                 "source_file": relative[:255], "line": r.line, "run_id": self.run.id, "note": r.note}
                for r in rows if r.record is None]
@@ -397,10 +403,6 @@ class Importer:
                    if r.record is not None and (r.record.digest != r.digest or r.record.line != r.line)]
         if changed:
             db.session.execute(sa.update(LegacyRecord), changed)
-        for row in rows:
-            outcome = "inserted" if row.record is None else (
-                "updated" if row.record.digest != row.digest else "unchanged")
-            self.outcome.counts[name][MERGED if row.note == MERGED and row.record is None else outcome] += 1
         db.session.flush()
         db.session.expire_all()  # the bulk updates bypass the identity map: the next batch reads them afresh
 
