@@ -16,6 +16,7 @@ from accounts.models import ConsumerProfile, Role, User, UserRole
 from accounts.services import RESET, reset_state
 from accounts.tokens import make_token
 from core import audit
+from core.bulk import insert_returning_ids
 from core.extensions import db
 from core.outbox import queue_email
 
@@ -29,7 +30,7 @@ def insert_consumers(rows: list[dict]) -> list[int]:
         return []
     users = [{key: row[key] for key in USER_FIELDS if key in row} | {"updated_at": row["created_at"]}
              for row in rows]
-    ids = list(db.session.scalars(sa.insert(User).returning(User.id, sort_by_parameter_order=True), users))
+    ids = insert_returning_ids(User, users)
     db.session.execute(sa.insert(ConsumerProfile), [
         {"user_id": user_id, **{key: row[key] for key in PROFILE_FIELDS if key in row}}
         for user_id, row in zip(ids, rows, strict=True)])

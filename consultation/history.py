@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from consultation.models import Message, Status, Ticket
+from core.bulk import insert_returning_ids
 from core.extensions import db
 
 FINISHED = (Status.RESOLVED, Status.CLOSED)
@@ -30,8 +31,7 @@ def insert_tickets(rows: list[dict]) -> list[int]:
     """Insert closed tickets (``Ticket`` columns); return their ids."""
     if not rows:
         return []
-    return list(db.session.scalars(sa.insert(Ticket).returning(Ticket.id, sort_by_parameter_order=True),
-                                   _checked(rows)))
+    return insert_returning_ids(Ticket, _checked(rows))
 
 
 def update_tickets(rows: list[dict]) -> None:
@@ -42,7 +42,7 @@ def update_tickets(rows: list[dict]) -> None:
 def insert_messages(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return list(db.session.scalars(sa.insert(Message).returning(Message.id, sort_by_parameter_order=True), rows))
+    return insert_returning_ids(Message, rows)
 
 
 def update_messages(rows: list[dict]) -> None:

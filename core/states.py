@@ -22,6 +22,7 @@ import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from core import audit
+from core.bulk import insert_returning_ids
 from core.errors import Conflict
 from core.extensions import db
 
@@ -98,8 +99,7 @@ class StateMachine(Generic[S]):
         self._check_history(rows, finished)
         if not rows:
             return []
-        statement = sa.insert(model).returning(model.id, sort_by_parameter_order=True)
-        return list(db.session.scalars(statement, rows))
+        return insert_returning_ids(model, rows)
 
     def update_history(self, model, rows: list[dict], finished: Iterable[S]) -> None:
         """Rewrite imported history rows (each with its ``id``) in bulk, under the same rule as ``insert_history``."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from core.bulk import insert_returning_ids
 from core.extensions import db
 from orders import states
 from orders.models import Invoice, InvoiceStatus, Order, OrderLine, OrderState, Payment
@@ -34,7 +35,7 @@ def _orders(rows: list[dict]) -> list[dict]:
 def insert_orders(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return list(db.session.scalars(sa.insert(Order).returning(Order.id, sort_by_parameter_order=True), _orders(rows)))
+    return insert_returning_ids(Order, _orders(rows))
 
 
 def update_orders(rows: list[dict]) -> None:
@@ -45,7 +46,7 @@ def update_orders(rows: list[dict]) -> None:
 def insert_lines(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return list(db.session.scalars(sa.insert(OrderLine).returning(OrderLine.id, sort_by_parameter_order=True), rows))
+    return insert_returning_ids(OrderLine, rows)
 
 
 def update_lines(rows: list[dict]) -> None:
@@ -79,8 +80,7 @@ def _payments(rows: list[dict]) -> list[dict]:
 def insert_payments(rows: list[dict]) -> list[int]:
     if not rows:
         return []
-    return list(db.session.scalars(sa.insert(Payment).returning(Payment.id, sort_by_parameter_order=True),
-                                   _payments(rows)))
+    return insert_returning_ids(Payment, _payments(rows))
 
 
 def update_payments(rows: list[dict]) -> None:
