@@ -228,3 +228,27 @@ def test_the_administrators_page_runs_the_import_as_a_job_and_shows_its_progress
         queue = app.config["STATDESK_JOB_QUEUE"]
         for key in redis.scan_iter(f"*{queue}*"):
             redis.delete(key)
+
+
+def test_an_imported_consumer_asks_for_the_link_on_request_and_never_means_never(app, client, source, outbox):
+    on_request = source.parent / "on_request.toml"
+    on_request.write_text(MAPPING.replace('contact = "never"', 'contact = "on_request"'), encoding="utf-8")
+    assert _run(app, source, mapping=on_request).exit_code == 0
+    assert outbox() == []  # nobody is written to at the import
+    for email in ("budi@contoh.id", "nobody@contoh.id"):
+        page = client.post("/account/claim/", data={"email": email})
+        assert page.status_code == 200 and email in page.get_data(as_text=True)
+    sent = outbox()
+    assert [m.recipient for m in sent] == ["budi@contoh.id"]
+    link = re.search(r"(/password/reset/\S+)", sent[0].body_text).group(1)
+    assert client.post(link, data={"password": "Kunci-Lama-7391!", "confirm": "Kunci-Lama-7391!"}).status_code == 302
+    assert client.post("/login", data={"email": "budi@contoh.id", "password": "Kunci-Lama-7391!"}).status_code == 302
+    assert "LAMA/3" in client.get("/orders").get_data(as_text=True)
+
+
+def test_never_contacted_consumers_get_no_link(app, client, source, outbox):
+    assert _run(app, source).exit_code == 0  # contact = "never"
+    assert client.post("/account/claim/", data={"email": "budi@contoh.id"}).status_code == 200
+    assert client.post("/account/claim/", data={"email": "not an address"}).status_code == 200
+    assert client.post("/account/claim/", data={"email": ""}).status_code == 400
+    assert outbox() == []
