@@ -9,14 +9,15 @@ Columns / keys: ``ref, kind, title_id, title_en, abstract_id, abstract_en, keywo
 (``;``-separated), ``subject, region, year, reference_period, unit, access``,
 ``tariff_kind, price`` (flat or per unit), ``brackets`` (``1:500000;11:300000``),
 ``status`` (draft, scheduled or released), ``release_at`` (ISO 8601 with offset),
-``variables`` (``name:label:type`` separated by ``;``).
+``variables`` (``name:label:type`` separated by ``;``), ``files`` (paths of the item's files, relative to
+the import file's folder, separated by ``;``; each is checked like an upload and stored with the item).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -24,7 +25,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from catalog import services, tariffs
-from catalog.models import Item, ItemVersion, ReleaseStatus, TariffKind
+from catalog.models import Item, ItemFile, ItemVersion, ReleaseStatus, TariffKind
 from core import audit
 from core.extensions import db
 from core.input_guard import has_forbidden
@@ -43,6 +44,7 @@ class Row:
     status: str
     release_at: datetime | None
     errors: list[str]
+    files: list[Path] = field(default_factory=list)
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -88,7 +90,29 @@ def _tariff(kind: str, record: dict) -> dict:
     return {}
 
 
-def parse(line: int, record: dict, known_refs: set[str]) -> Row:
+def _files(record: dict, base: Path | None, errors: list[str]) -> list[Path]:
+    """The item's files (``files``, relative to ``base``), each checked as an upload would be."""
+    from werkzeug.datastructures import FileStorage
+
+    from core.uploads import UploadError, check_upload
+
+    found = []
+    for name in filter(None, (part.strip() for part in _text(record, "files").split(";"))):
+        path = (base / name).resolve() if base else None
+        if path is None or base.resolve() not in path.parents or not path.is_file():
+            errors.append(_("the file %(name)s is not in the import folder", name=name))
+            continue
+        with path.open("rb") as handle:
+            try:
+                check_upload(FileStorage(handle, filename=path.name), allowed=services.ITEM_FILE_TYPES)
+            except UploadError as exc:
+                errors.append(exc.message)
+                continue
+        found.append(path)
+    return found
+
+
+def parse(line: int, record: dict, known_refs: set[str], base: Path | None = None) -> Row:
     errors = []
     ref = _text(record, "ref")
     if any(has_forbidden(str(value)) for value in [*record.keys(), *record.values()] if value is not None):
@@ -129,14 +153,14 @@ def parse(line: int, record: dict, known_refs: set[str]) -> Row:
                 errors.append(_("release_at needs a time-zone offset (e.g. +07:00)"))
     if status in ("scheduled", "released") and release_at is None and not raw:
         errors.append(_("a %(status)s item needs release_at", status=status))
-    return Row(line, ref, data, status, release_at, errors)
+    return Row(line, ref, data, status, release_at, errors, _files(record, base, errors))
 
 
 def validate(path: Path) -> list[Row]:
     known = set(db.session.scalars(sa.select(Item.ref).where(Item.ref.is_not(None))))
     rows = []
     for line, record in read_rows(path):
-        row = parse(line, record, known)
+        row = parse(line, record, known, path.parent)
         known.add(row.ref)
         rows.append(row)
     return rows
@@ -150,8 +174,11 @@ def store(rows: list[Row]) -> int:
     return good
 
 
-def insert(rows: list[Row]) -> int:
-    """Add the good rows to the session (the caller commits; ``legacy`` imports items this way); how many."""
+def insert(rows: list[Row], store_files: bool = True) -> int:
+    """Add the good rows to the session (the caller commits; ``legacy`` imports items this way); how many.
+
+    The files go to storage now (``store_files=False`` for a dry run that will roll back).
+    """
     good = [row for row in rows if not row.errors]
     for row in good:
         item = Item(ref=row.ref, version=1, status=ReleaseStatus(row.status), release_at=row.release_at)
@@ -160,5 +187,21 @@ def insert(rows: list[Row]) -> int:
         item.versions = [ItemVersion(number=1, changelog="Imported.")]
         db.session.add(item)
         db.session.flush()
+        if store_files:
+            _store_files(item, row.files)
         mark_changed(services.SOURCE, item.id)
     return len(good)
+
+
+def _store_files(item: Item, paths: list[Path]) -> None:
+    from werkzeug.datastructures import FileStorage
+
+    from core.storage import get_storage
+    from core.uploads import check_upload
+
+    for path in paths:
+        with path.open("rb") as handle:
+            checked = check_upload(FileStorage(handle, filename=path.name), allowed=services.ITEM_FILE_TYPES)
+            stored = get_storage().save(checked.upload.stream, prefix="catalog")
+        item.files.append(ItemFile(version=item.version, storage_key=stored.key, filename=checked.filename,
+                                   content_type=checked.content_type, size=stored.size, sha256=stored.sha256))

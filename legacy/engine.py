@@ -645,7 +645,7 @@ class Importer:
             if ref and ref in known:
                 self.outcome.counts["items"]["unchanged"] += 1
                 continue
-            row = importer.parse(line, record, known)
+            row = importer.parse(line, record, known, path.parent)
             known.add(row.ref)
             if row.errors:
                 for reason in row.errors:
@@ -653,8 +653,8 @@ class Importer:
             else:
                 good.append(row)
         if good:
-            importer.insert(good)
-        self.outcome.counts["items"]["inserted"] += len(good)
+            importer.insert(good, store_files=not self.dry_run)
+            self.outcome.counts["items"]["inserted"] += len(good)
         self._checkpoint("items", -1)
 
 

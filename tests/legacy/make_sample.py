@@ -110,6 +110,25 @@ def generate(folder: Path, scale: int = 1, xlsx: bool = True) -> dict:  # noqa: 
             accept("consumers")
     consumers.save()
 
+    items = Writer(folder, "katalog.csv", ["ref", "kind", "title_id", "subject", "region", "year", "unit", "access",
+                                           "status", "release_at", "files"])
+    (folder / "berkas").mkdir(exist_ok=True)
+    for n in range(1, 21):
+        row = {"ref": f"lama-{n}", "kind": "publication", "title_id": f"Statistik Daerah Kota Mataram {2000 + n}",
+               "subject": "UMM.YRB", "region": "5271", "year": str(2000 + n), "unit": "BPS Kota Mataram",
+               "access": "free", "status": "released", "release_at": f"{2000 + n}-09-01T09:00:00+07:00"}
+        if n % 4 == 0:
+            (folder / "berkas" / f"publikasi-{n}.pdf").write_bytes(b"%PDF-1.4\n% sample publication " +
+                                                                  str(n).encode() + b"\n%%EOF\n")
+            row["files"] = f"berkas/publikasi-{n}.pdf"
+        line = items.add({**row, "kind": "tabel"} if n == 7 else
+                         {**row, "files": "berkas/hilang.pdf"} if n == 13 else row)
+        if n in (7, 13):
+            bad.append((items.name, line, ""))
+        else:
+            accept("items")
+    items.save()
+
     tickets = Writer(folder, "konsultasi.csv", ["ID", "ID_PELANGGAN", "JENIS", "SALURAN", "JUDUL", "PERTANYAAN",
                                                 "TGL_MASUK", "TGL_SELESAI"])
     good_tickets: list[str] = []

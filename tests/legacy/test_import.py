@@ -16,6 +16,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from accounts.models import User
+from catalog.models import Item, ItemFile
 from consultation.models import Message, Status, Ticket
 from core.extensions import db
 from core.models import AuditEntry, OutboxMessage
@@ -48,6 +49,8 @@ def _counts(app) -> dict[str, int]:
         counts["audit"] = db.session.scalar(sa.select(sa.func.count(AuditEntry.id)))
         counts["outbox"] = db.session.scalar(sa.select(sa.func.count(OutboxMessage.id)))
         counts["records"] = db.session.scalar(sa.select(sa.func.count(LegacyRecord.id)))
+        counts["items"] = db.session.scalar(sa.select(sa.func.count(Item.id)))
+        counts["files"] = db.session.scalar(sa.select(sa.func.count(ItemFile.id)))
         return counts
 
 
@@ -59,6 +62,7 @@ def test_the_sample_export_dry_run_real_run_second_run_reconciliation_recap_and_
     # the dry run lists exactly the bad rows, in the CSV and the HTML report, and writes nothing
     assert _rejected(dry_report) == expected
     assert _counts(app) == before
+    assert not any(p.is_file() for p in Path(app.config["STATDESK_STORAGE_DIR"]).rglob("*"))  # no file stored
     assert "Dry run: nothing was written." in dry.output
     html = (dry_report / "report.html").read_text(encoding="utf-8").split('id="merged"')[0]
     assert html.count("<tr><td>pelanggan.csv</td>") == sum(1 for row in expected if row[0] == "pelanggan.csv")
@@ -91,6 +95,11 @@ def _without_audit(counts: dict) -> dict:
 def _assert_totals(app) -> None:
     with app.app_context():
         for entity, (count, money) in EXPECTED["totals"].items():
+            if entity == "items":
+                refs = sa.select(Item.id).where(Item.ref.like("lama-%"))
+                assert db.session.scalar(sa.select(sa.func.count()).select_from(refs.subquery())) == count
+                assert db.session.scalar(sa.select(sa.func.count(ItemFile.id))) == 5  # every fourth has a PDF
+                continue
             if entity == "consumers_merged":
                 merged = db.session.scalar(sa.select(sa.func.count()).where(LegacyRecord.entity == "consumers",
                                                                             LegacyRecord.note == "merged"))
