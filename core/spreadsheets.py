@@ -1,4 +1,4 @@
-"""The one CSV writer and the one XLSX writer of Statdesk, both safe against formula injection.
+"""The one CSV writer and the one XLSX writer (and reader) of Statdesk, the writers safe against formula injection.
 
 A spreadsheet program runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and,
 in some, a tab or carriage return) as a formula, so a consumer's name, an operator's
@@ -105,3 +105,50 @@ def xlsx_bytes(header: Iterable[Any], rows: Iterable[Iterable[Any]], sheet: str,
     out = io.BytesIO()
     write_xlsx(out, header, rows, sheet, title)
     return out.getvalue()
+
+
+class CsvFile:
+    """A CSV file written a row at a time (a report filled in as the work goes), in the format of ``csv_chunks``."""
+
+    def __init__(self, path: str | os.PathLike, header: Iterable[Any]):
+        self._handle = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by close())
+        self._writer = csv.writer(self._handle, lineterminator="\r\n")
+        self._writer.writerow(safe_row(header))
+
+    def write(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(safe_row(row))
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class NotAWorkbook(ValueError):
+    """The file is not an XLSX workbook, or has no such sheet."""
+
+
+def xlsx_rows(path: str | os.PathLike, sheet: str = "") -> Iterator[tuple]:
+    """The cell values of ``sheet`` (the first sheet when empty), row by row, streamed (openpyxl's read-only
+    mode, so memory stays flat however large the sheet); ``NotAWorkbook`` if it cannot be read."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise NotAWorkbook(str(exc)[:80]) from None
+    try:
+        if sheet and sheet not in book.sheetnames:
+            raise NotAWorkbook(sheet)
+        yield from (book[sheet] if sheet else book.active).iter_rows(values_only=True)
+    finally:
+        book.close()
+
+
+def xlsx_row_count(path: str | os.PathLike, sheet: str = "") -> int:
+    """How many rows the sheet says it has (its dimension), without reading them."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return (book[sheet] if sheet and sheet in book.sheetnames else book.active).max_row or 0
+    finally:
+        book.close()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from flask import render_template
 
-from core.spreadsheets import neutralise
+from core.spreadsheets import CsvFile
 from legacy.engine import OUTCOMES, Outcome, Rejection, Sink
 from legacy.reconcile import Line
 
@@ -26,15 +26,11 @@ class CsvSink(Sink):
         super().__init__()
         folder.mkdir(parents=True, exist_ok=True)
         self.folder = folder
-        self._files = {name: (folder / f"{name}.csv").open("w", encoding="utf-8", newline="")
-                       for name in ("rejected", "merged")}
-        self._writers = {name: csv.writer(handle) for name, handle in self._files.items()}
-        for writer in self._writers.values():
-            writer.writerow(COLUMNS)
+        self._files = {name: CsvFile(folder / f"{name}.csv", COLUMNS) for name in ("rejected", "merged")}
         self.rejected = self.merged = 0
 
     def _write(self, name: str, row: Rejection) -> None:
-        self._writers[name].writerow([neutralise(v) for v in (row.entity, row.file, row.line, row.column, row.reason)])
+        self._files[name].write((row.entity, row.file, row.line, row.column, row.reason))
 
     def reject(self, rejection: Rejection) -> None:
         self.rejected += 1
@@ -50,7 +46,7 @@ class CsvSink(Sink):
 
 
 def read(folder: Path, name: str) -> list[dict]:
-    with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as handle:
+    with (folder / f"{name}.csv").open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
 
 

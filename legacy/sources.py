@@ -2,8 +2,8 @@
 
 A record is ``(line, {column: value})``; CSV lines count the header as line 1 (a
 quoted field over several lines counts where its record starts), XLSX rows are the
-sheet's row numbers.  XLSX is read with openpyxl's read-only mode, which streams
-the sheet instead of loading the workbook.
+sheet's row numbers.  XLSX is read through ``core.spreadsheets.xlsx_rows`` (a read-only
+mode), which streams the sheet instead of loading the workbook.
 """
 
 from __future__ import annotations
@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask_babel import gettext as _
+
+from core import spreadsheets
 
 # A field may be as long as a catalog abstract or a consultation's question: 16 MiB, not csv's 131,072 characters.
 CSV_FIELD_LIMIT = 16 * 1024 * 1024
@@ -70,36 +72,33 @@ def _csv_rows(path: Path, encoding: str, delimiter: str):
 
 
 def _xlsx_rows(path: Path, sheet: str):
-    from openpyxl import load_workbook
+    values = _xlsx(path, sheet)
+    header = [str(_cell(h)).strip() for h in next(values, ())]
+    for line, row in enumerate(values, 2):
+        if any(_cell(v) != "" for v in row):
+            yield line, dict(zip(header, (_cell(v) for v in row), strict=False))
 
+
+def _xlsx(path: Path, sheet: str):
+    """The sheet's rows, with a workbook that cannot be read reported as a ``SourceError``."""
+    rows_of = spreadsheets.xlsx_rows(path, sheet)
     try:
-        book = load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
-        raise SourceError(_("%(name)s is not an XLSX workbook (%(error)s)", name=path.name, error=str(exc)[:80])) \
+        yield from rows_of
+    except spreadsheets.NotAWorkbook as exc:
+        if sheet and str(exc) == sheet:
+            raise SourceError(_("%(name)s has no sheet %(sheet)s", name=path.name, sheet=sheet)) from None
+        raise SourceError(_("%(name)s is not an XLSX workbook (%(error)s)", name=path.name, error=str(exc))) \
             from None
-    try:
-        if sheet and sheet not in book.sheetnames:
-            raise SourceError(_("%(name)s has no sheet %(sheet)s", name=path.name, sheet=sheet))
-        values = book[sheet].iter_rows(values_only=True) if sheet else book.active.iter_rows(values_only=True)
-        header = [str(_cell(h)).strip() for h in next(values, ())]
-        for line, row in enumerate(values, 2):
-            if any(_cell(v) != "" for v in row):
-                yield line, dict(zip(header, (_cell(v) for v in row), strict=False))
-    finally:
-        book.close()
 
 
 def header(path: Path, sheet: str = "", encoding: str = "utf-8-sig", delimiter: str = ",") -> list[str]:
     """The column names of the file (the first row)."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True, data_only=True)
+        values = _xlsx(path, sheet)
         try:
-            first = next((book[sheet] if sheet else book.active).iter_rows(values_only=True, max_row=1), ())
-            return [str(_cell(h)).strip() for h in first]
+            return [str(_cell(h)).strip() for h in next(values, ())]
         finally:
-            book.close()
+            values.close()
     with path.open(encoding=encoding, newline="") as handle:
         return [h.strip() for h in next(csv.reader(handle, delimiter=delimiter), [])]
 
@@ -107,13 +106,7 @@ def header(path: Path, sheet: str = "", encoding: str = "utf-8-sig", delimiter: 
 def estimate(path: Path, sheet: str = "") -> int:
     """About how many records the file holds (for the progress bar): its lines, or the sheet's rows."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        book = load_workbook(path, read_only=True)
-        try:
-            return max(((book[sheet] if sheet else book.active).max_row or 1) - 1, 0)
-        finally:
-            book.close()
+        return max(spreadsheets.xlsx_row_count(path, sheet) - 1, 0)
     count = 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):

@@ -38,7 +38,7 @@ def _import(app, tmp_path, *args):
 
 
 def _rejected(report: Path) -> list[tuple[str, int, str]]:
-    with (report / "rejected.csv").open(encoding="utf-8") as handle:
+    with (report / "rejected.csv").open(encoding="utf-8-sig") as handle:
         return sorted((row["file"], int(row["line"]), row["column"]) for row in csv.DictReader(handle))
 
 
