@@ -32,7 +32,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -666,11 +666,3 @@ def _mark_failed(run_id: int) -> None:
     db.session.execute(sa.update(LegacyRun).where(LegacyRun.id == run_id)
                        .values(state="failed", finished_at=clock.now()))
     db.session.commit()
-
-
-def run(source: Path, mapping: Mapping, **kwargs) -> Outcome:
-    return Importer(source, mapping, **kwargs).execute()
-
-
-def iter_entities(mapping: Mapping) -> Iterator[str]:
-    yield from mapping.entities

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import current_app
 
 from core import clock
-from legacy import engine, mapping, reconcile, report
+from legacy import mapping, reconcile, report
 from legacy.engine import Importer, Outcome
 
 
@@ -49,6 +49,3 @@ def execute(importer_: Importer, folder: Path, source_name: str) -> Result:
     result = Result(outcome, folder, sink.rejected, sink.merged, lines)
     report.write_html(folder, outcome, lines if not outcome.dry_run else [], source_name)
     return result
-
-
-__all__ = ["Result", "default_report_folder", "engine", "execute", "importer", "load_mapping"]
