@@ -15,7 +15,7 @@ from accounts import history
 from accounts.models import User
 from accounts.services import AccountError, normalise_email
 from core.extensions import db, limiter
-from legacy.engine import MERGED, NO_CONTACT
+from legacy.writers import MERGED, NO_CONTACT
 from legacy.forms import ClaimForm
 from legacy.models import LegacyRecord
 

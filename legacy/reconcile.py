@@ -17,7 +17,7 @@ from accounts.models import User
 from consultation.models import Message, Ticket
 from core.extensions import db
 from core.timefmt import local_zone
-from legacy.engine import MERGED
+from legacy.writers import MERGED
 from legacy.models import LegacyRecord
 from orders.models import Invoice, Order, OrderLine, Payment
 
