@@ -15,9 +15,9 @@ from accounts import history
 from accounts.models import User
 from accounts.services import AccountError, normalise_email
 from core.extensions import db, limiter
-from legacy.writers import MERGED, NO_CONTACT
 from legacy.forms import ClaimForm
 from legacy.models import LegacyRecord
+from legacy.writers import MERGED, NO_CONTACT
 
 bp = Blueprint("legacy_claim", __name__, template_folder="templates", url_prefix="/account/claim")
 

@@ -17,8 +17,8 @@ from accounts.models import User
 from consultation.models import Message, Ticket
 from core.extensions import db
 from core.timefmt import local_zone
-from legacy.writers import MERGED
 from legacy.models import LegacyRecord
+from legacy.writers import MERGED
 from orders.models import Invoice, Order, OrderLine, Payment
 
 # entity -> (model, its date column, its money column or None, a model to join for the date)
