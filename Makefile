@@ -10,7 +10,7 @@ POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
 ARGS ?=
 WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
-PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits api)
+PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits legacy api)
 
 .PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
 

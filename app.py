@@ -24,7 +24,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 # Packages in layer order.  Each may ship ``wiring.py`` (``init_app(app)``: blueprints,
 # commands, demo loaders, signal receivers) and a ``translations/`` catalog.
 PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk",
-            "subscriptions", "visits", "api")
+            "subscriptions", "visits", "legacy", "api")
 
 
 def create_app(config: dict | None = None) -> Flask:

@@ -9,27 +9,31 @@ Columns / keys: ``ref, kind, title_id, title_en, abstract_id, abstract_en, keywo
 (``;``-separated), ``subject, region, year, reference_period, unit, access``,
 ``tariff_kind, price`` (flat or per unit), ``brackets`` (``1:500000;11:300000``),
 ``status`` (draft, scheduled or released), ``release_at`` (ISO 8601 with offset),
-``variables`` (``name:label:type`` separated by ``;``).
+``variables`` (``name:label:type`` separated by ``;``), ``files`` (paths of the item's files, relative to
+the import file's folder, separated by ``;``; each is checked like an upload and stored with the item).
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 
 from catalog import services, tariffs
-from catalog.models import Item, ItemVersion, ReleaseStatus, TariffKind
+from catalog.models import Item, ItemFile, ItemVersion, ReleaseStatus, TariffKind
 from core import audit
 from core.extensions import db
 from core.input_guard import has_forbidden
 from search_index.indexing import mark_changed
 
 IMPORT_STATUSES = ("draft", "scheduled", "released")
+# A field may be as long as an abstract: 16 MiB, not the csv module's default of 131,072 characters.
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
 
 
 @dataclass
@@ -40,6 +44,7 @@ class Row:
     status: str
     release_at: datetime | None
     errors: list[str]
+    files: list[Path] = field(default_factory=list)
 
 
 def read_rows(path: Path) -> list[tuple[int, dict]]:
@@ -47,8 +52,10 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
     if path.suffix.lower() == ".json":
         records = json.loads(path.read_text(encoding="utf-8"))
         if not isinstance(records, list):
-            raise ValueError("a JSON import file holds a list of objects")
+            raise ValueError(_("A JSON import file holds a list of objects."))
         return [(index, record if isinstance(record, dict) else {}) for index, record in enumerate(records, 1)]
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(_csv_lines(handle))
 
@@ -59,8 +66,8 @@ def _csv_lines(handle):
         for record in reader:
             yield reader.line_num, record
     except csv.Error as exc:  # DictReader.line_num lags behind on a failed line; its inner reader's does not
-        raise ValueError(f"line {max(reader.reader.line_num, 1)}: a field is longer than {csv.field_size_limit()} "
-                         f"characters or a quote is not closed") from exc
+        raise ValueError(_("line %(line)d: a field is longer than %(limit)d characters or a quote is not closed",
+                           line=max(reader.reader.line_num, 1), limit=csv.field_size_limit())) from exc
 
 
 def _text(record: dict, key: str) -> str:
@@ -83,17 +90,39 @@ def _tariff(kind: str, record: dict) -> dict:
     return {}
 
 
-def parse(line: int, record: dict, known_refs: set[str]) -> Row:
+def _files(record: dict, base: Path | None, errors: list[str]) -> list[Path]:
+    """The item's files (``files``, relative to ``base``), each checked as an upload would be."""
+    from werkzeug.datastructures import FileStorage
+
+    from core.uploads import UploadError, check_upload
+
+    found = []
+    for name in filter(None, (part.strip() for part in _text(record, "files").split(";"))):
+        path = (base / name).resolve() if base else None
+        if path is None or base.resolve() not in path.parents or not path.is_file():
+            errors.append(_("the file %(name)s is not in the import folder", name=name))
+            continue
+        with path.open("rb") as handle:
+            try:
+                check_upload(FileStorage(handle, filename=path.name), allowed=services.ITEM_FILE_TYPES)
+            except UploadError as exc:
+                errors.append(exc.message)
+                continue
+        found.append(path)
+    return found
+
+
+def parse(line: int, record: dict, known_refs: set[str], base: Path | None = None) -> Row:
     errors = []
     ref = _text(record, "ref")
     if any(has_forbidden(str(value)) for value in [*record.keys(), *record.values()] if value is not None):
-        errors.append("the row holds control characters (such as a NUL byte)")
+        errors.append(_("the row holds control characters (such as a NUL byte)"))
     if not ref:
-        errors.append("ref is missing")
+        errors.append(_("ref is missing"))
     elif len(ref) > 80:
-        errors.append("ref may have at most 80 characters")
+        errors.append(_("ref may have at most 80 characters"))
     elif ref in known_refs:
-        errors.append(f"ref {ref} already exists or repeats")
+        errors.append(_("ref %(ref)s already exists or repeats", ref=ref))
     year = _text(record, "year")
     tariff_kind = _text(record, "tariff_kind") or "none"
     keywords = _text(record, "keywords")
@@ -112,26 +141,26 @@ def parse(line: int, record: dict, known_refs: set[str]) -> Row:
     status = _text(record, "status") or "draft"
     release_at = None
     if status not in IMPORT_STATUSES:
-        errors.append(f"status must be one of {', '.join(IMPORT_STATUSES)}")
+        errors.append(_("status must be one of %(statuses)s", statuses=", ".join(IMPORT_STATUSES)))
     raw = _text(record, "release_at")
     if raw:
         try:
             release_at = datetime.fromisoformat(raw)
         except ValueError:
-            errors.append(f"release_at {raw!r} is not an ISO 8601 date and time")
+            errors.append(_("release_at %(value)s is not an ISO 8601 date and time", value=repr(raw[:40])))
         else:
             if release_at.tzinfo is None:
-                errors.append("release_at needs a time-zone offset (e.g. +07:00)")
-    if status in ("scheduled", "released") and release_at is None and not any("release_at" in e for e in errors):
-        errors.append(f"a {status} item needs release_at")
-    return Row(line, ref, data, status, release_at, errors)
+                errors.append(_("release_at needs a time-zone offset (e.g. +07:00)"))
+    if status in ("scheduled", "released") and release_at is None and not raw:
+        errors.append(_("a %(status)s item needs release_at", status=status))
+    return Row(line, ref, data, status, release_at, errors, _files(record, base, errors))
 
 
 def validate(path: Path) -> list[Row]:
     known = set(db.session.scalars(sa.select(Item.ref).where(Item.ref.is_not(None))))
     rows = []
     for line, record in read_rows(path):
-        row = parse(line, record, known)
+        row = parse(line, record, known, path.parent)
         known.add(row.ref)
         rows.append(row)
     return rows
@@ -139,6 +168,17 @@ def validate(path: Path) -> list[Row]:
 
 def store(rows: list[Row]) -> int:
     """Insert the good rows in one transaction; returns how many."""
+    good = insert(rows)
+    audit.record("catalog.imported", None, None, items=good)
+    db.session.commit()
+    return good
+
+
+def insert(rows: list[Row], store_files: bool = True) -> int:
+    """Add the good rows to the session (the caller commits; ``legacy`` imports items this way); how many.
+
+    The files go to storage now (``store_files=False`` for a dry run that will roll back).
+    """
     good = [row for row in rows if not row.errors]
     for row in good:
         item = Item(ref=row.ref, version=1, status=ReleaseStatus(row.status), release_at=row.release_at)
@@ -147,7 +187,21 @@ def store(rows: list[Row]) -> int:
         item.versions = [ItemVersion(number=1, changelog="Imported.")]
         db.session.add(item)
         db.session.flush()
+        if store_files:
+            _store_files(item, row.files)
         mark_changed(services.SOURCE, item.id)
-    audit.record("catalog.imported", None, None, items=len(good))
-    db.session.commit()
     return len(good)
+
+
+def _store_files(item: Item, paths: list[Path]) -> None:
+    from werkzeug.datastructures import FileStorage
+
+    from core.storage import get_storage
+    from core.uploads import check_upload
+
+    for path in paths:
+        with path.open("rb") as handle:
+            checked = check_upload(FileStorage(handle, filename=path.name), allowed=services.ITEM_FILE_TYPES)
+            stored = get_storage().save(checked.upload.stream, prefix="catalog")
+        item.files.append(ItemFile(version=item.version, storage_key=stored.key, filename=checked.filename,
+                                   content_type=checked.content_type, size=stored.size, sha256=stored.sha256))

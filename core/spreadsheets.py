@@ -1,4 +1,4 @@
-"""The one CSV writer and the one XLSX writer of Statdesk, both safe against formula injection.
+"""The one CSV writer and the one XLSX writer (and reader) of Statdesk, the writers safe against formula injection.
 
 A spreadsheet program runs a cell that begins with ``=``, ``+``, ``-`` or ``@`` (and,
 in some, a tab or carriage return) as a formula, so a consumer's name, an operator's
@@ -130,27 +130,59 @@ def xlsx_workbook_bytes(sheets: Iterable[tuple[str, Iterable[Any] | None, Iterab
     return out.getvalue()
 
 
-def xlsx_rows(data: bytes, prefer_sheet: str = "", max_rows: int = 2_000_000) -> list[list[Any]]:
-    """The cell values of an uploaded workbook's sheet ``prefer_sheet`` (else its first), row by row.
+class CsvFile:
+    """A CSV file written a row at a time (a report filled in as the work goes), in the format of ``csv_chunks``."""
 
-    Read-only and values only: formulas are never evaluated, their cached results are read.
-    Raises ``ValueError`` for a file that is not a workbook or a sheet longer than ``max_rows``.
+    def __init__(self, path: str | os.PathLike, header: Iterable[Any]):
+        self._handle = open(path, "w", encoding="utf-8-sig", newline="")  # noqa: SIM115 (closed by close())
+        self._writer = csv.writer(self._handle, lineterminator="\r\n")
+        self._writer.writerow(safe_row(header))
+
+    def write(self, row: Iterable[Any]) -> None:
+        self._writer.writerow(safe_row(row))
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+class NotAWorkbook(ValueError):
+    """The file is not an XLSX workbook, or has no such sheet."""
+
+
+def xlsx_rows(source: bytes | str | os.PathLike, sheet: str = "", max_rows: int | None = None, *,
+              first_if_missing: bool = False) -> Iterator[tuple]:
+    """The cell values of ``sheet`` (the first sheet when empty) of a workbook given as bytes or a path, row by
+    row, streamed (openpyxl's read-only mode: memory stays flat however large the sheet).
+
+    Values only: formulas are never evaluated, their cached results are read.  Raises ``NotAWorkbook`` for a
+    file that is not a workbook, a missing sheet (unless ``first_if_missing``), or more than ``max_rows`` rows.
     """
-    import zipfile
-
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
-        raise ValueError("not a workbook") from exc
+        book = load_workbook(io.BytesIO(source) if isinstance(source, bytes) else source, read_only=True,
+                             data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a file that is not a workbook
+        raise NotAWorkbook(str(exc)[:80]) from None
     try:
-        sheet = workbook[prefer_sheet] if prefer_sheet in workbook.sheetnames else workbook.worksheets[0]
-        rows = []
-        for number, row in enumerate(sheet.iter_rows(values_only=True), 1):
-            if number > max_rows:
-                raise ValueError(f"more than {max_rows} rows")
-            rows.append(list(row))
-        return rows
+        if sheet and sheet not in book.sheetnames:
+            if not first_if_missing:
+                raise NotAWorkbook(sheet)
+            sheet = ""
+        for number, row in enumerate((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True), 1):
+            if max_rows is not None and number > max_rows:
+                raise NotAWorkbook(f"more than {max_rows} rows")
+            yield row
     finally:
-        workbook.close()
+        book.close()
+
+
+def xlsx_row_count(path: str | os.PathLike, sheet: str = "") -> int:
+    """How many rows the sheet says it has (its dimension), without reading them."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(path, read_only=True)
+    try:
+        return (book[sheet] if sheet and sheet in book.sheetnames else book.worksheets[0]).max_row or 0
+    finally:
+        book.close()

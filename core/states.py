@@ -18,10 +18,13 @@ from collections.abc import Callable, Iterable, Mapping
 from contextvars import ContextVar
 from typing import Any, Generic, TypeVar
 
+import sqlalchemy as sa
 from sqlalchemy import event as sa_event
 
 from core import audit
+from core.bulk import insert_returning_ids
 from core.errors import Conflict
+from core.extensions import db
 
 S = TypeVar("S", bound=enum.Enum)
 
@@ -86,6 +89,30 @@ class StateMachine(Generic[S]):
         audit.record(f"{self.name}.{event}", obj, actor, **{**self._describe(obj, None, target), **details})
         if self._after is not None:
             self._after(obj, event, None, target)
+
+    def insert_history(self, model, rows: list[dict], finished: Iterable[S]) -> list[int]:
+        """Insert already finished objects of ``model`` in bulk, each in its ``self.field`` state; return their ids.
+
+        For another system's history (``legacy``): nothing moves, so no transition, per-row audit or ``after``
+        hook; a state outside ``finished`` is refused.  The caller audits the import and commits.
+        """
+        self._check_history(rows, finished)
+        if not rows:
+            return []
+        return insert_returning_ids(model, rows)
+
+    def update_history(self, model, rows: list[dict], finished: Iterable[S]) -> None:
+        """Rewrite imported history rows (each with its ``id``) in bulk, under the same rule as ``insert_history``."""
+        self._check_history(rows, finished)
+        if rows:
+            db.session.execute(sa.update(model), rows)
+
+    def _check_history(self, rows: list[dict], finished: Iterable[S]) -> None:
+        allowed = {state.value for state in finished}
+        for row in rows:
+            state = row.get(self.field)
+            if getattr(state, "value", state) not in allowed:
+                raise ValueError(f"{self.name} state machine: history cannot hold the state {state}")
 
     def guard(self, attribute) -> None:
         """Refuse every set of the mapped ``attribute`` that does not come from this machine."""

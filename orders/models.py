@@ -109,6 +109,8 @@ class Order(TimestampMixin, db.Model):
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The checkout form's one-time token: a repeated submission of the same form finds its orders.
     checkout_token: Mapped[str | None] = mapped_column(sa.String(64))
+    # Imported from the old system (orders/history.py): closed history, kept with its original number.
+    legacy: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), nullable=False)
 
     lines: Mapped[list[OrderLine]] = relationship(back_populates="order", cascade="all, delete-orphan",
                                                   order_by="OrderLine.id", lazy="selectin")
@@ -190,7 +192,8 @@ class Invoice(TimestampMixin, db.Model):
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("order_record.id"), unique=True, nullable=False)
     number: Mapped[str] = mapped_column(sa.String(32), unique=True, nullable=False)
     year: Mapped[int] = mapped_column(nullable=False)
-    sequence: Mapped[int] = mapped_column(nullable=False)
+    # The gapless number of the year; empty for an imported (legacy) invoice, which keeps the old system's number.
+    sequence: Mapped[int | None] = mapped_column()
     amount: Mapped[int] = mapped_column(sa.BigInteger, nullable=False)
     # Set only by orders.states.INVOICES (it starts open and is guarded against direct assignment).
     status: Mapped[InvoiceStatus] = mapped_column(enum_column(InvoiceStatus), default=InvoiceStatus.OPEN,
@@ -202,6 +205,7 @@ class Invoice(TimestampMixin, db.Model):
     amount_received: Mapped[int] = mapped_column(sa.BigInteger, default=0, nullable=False)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legacy: Mapped[bool] = mapped_column(default=False, server_default=sa.false(), nullable=False)
 
     order: Mapped[Order] = relationship(back_populates="invoice")
     payment: Mapped[Payment | None] = relationship(back_populates="invoice", uselist=False, lazy="selectin")

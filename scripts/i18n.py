@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGES = ("core", "accounts", "search_index", "catalog", "roster", "consultation", "orders", "helpdesk",
-            "subscriptions", "visits", "api")
+            "subscriptions", "visits", "legacy", "api")
 LOCALE = "id"
 KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "lazy_gettext": None, "_l": None,
             "pgettext": ((1, "c"), 2), "lazy_pgettext": ((1, "c"), 2)}

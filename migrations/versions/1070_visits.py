@@ -1,7 +1,7 @@
 """Visits to the service office: service days, counters, visits and phone notices
 
 Revision ID: 1070_visits
-Revises: 1040_subscriptions
+Revises: 1060_legacy
 Create Date: 2026-12-01 13:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '1070_visits'
-down_revision = '1040_subscriptions'
+down_revision = '1060_legacy'
 branch_labels = None
 depends_on = None
 

@@ -37,6 +37,9 @@ class Recap:
     revenue_by_segment: dict[str, int] = field(default_factory=dict)
     payments: int = 0
     gross: int = 0
+    # of which imported from the old system (orders/history.py): legacy invoices paid in the month
+    legacy_payments: int = 0
+    legacy_gross: int = 0
     refunds: int = 0
     refunded: int = 0
     standing_payments: int = 0  # payments of orders a standing order placed (``services.STANDING_PREFIX``)
@@ -91,6 +94,11 @@ def period_recap(start: date, end: date) -> Recap:
         .where(Payment.paid_at >= lower, Payment.paid_at < upper,
                Order.checkout_token.startswith(STANDING_PREFIX, autoescape=True))).one()
     recap.standing_payments, recap.standing_revenue = standing[0], int(standing[1])
+    legacy = db.session.execute(
+        sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(Payment.amount), 0))
+        .join(Invoice, Payment.invoice_id == Invoice.id)
+        .where(Invoice.legacy.is_(True), Payment.paid_at >= lower, Payment.paid_at < upper)).one()
+    recap.legacy_payments, recap.legacy_gross = legacy[0], int(legacy[1])
     refunds = db.session.execute(
         sa.select(sa.func.count(), sa.func.coalesce(sa.func.sum(RefundRequest.amount), 0))
         .where(RefundRequest.status == RefundStatus.APPROVED, RefundRequest.decided_at >= lower,

@@ -23,8 +23,8 @@ BAD = [
 ]
 
 
-def _run(app, path, *args):
-    return app.test_cli_runner().invoke(args=["catalog", "import", str(path), *args])
+def _run(app, path, *args, lang="en"):
+    return app.test_cli_runner().invoke(args=["catalog", "import", str(path), "--lang", lang, *args])
 
 
 def _count(app) -> int:
@@ -85,14 +85,40 @@ def test_json_file_imports(app, tmp_path):
     assert _run(app, path, "--skip-bad").exit_code == 0 and _count(app) == 1
 
 
-def test_a_field_over_the_csv_limit_gives_a_message_and_no_traceback(app, tmp_path):
+def test_a_field_longer_than_the_csv_modules_default_limit_imports(app, tmp_path):
+    """An abstract of 140,000 characters (the csv module refuses fields over 131,072 unless told otherwise)."""
     path = tmp_path / "katalog.csv"
-    path.write_text(HEADER + GOOD[0] + "old-9,publication," + "x" * 140_000 + "\n", encoding="utf-8")
+    abstract = "Ringkasan " * 14_000
+    path.write_text("ref,kind,title_id,abstract_id,subject,region,year,unit\n"
+                    f"old-9,publication,Statistik Panjang,{abstract},UMM.YRB,5271,2023,BPS Kota Mataram\n",
+                    encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert len(db.session.scalar(sa.select(Item.abstract_id))) == len(abstract.strip()) > 131_072
+
+
+def test_a_field_over_the_limit_gives_a_message_and_no_traceback(app, tmp_path):
+    from catalog.importer import CSV_FIELD_LIMIT
+
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + "old-9,publication," + "x" * (CSV_FIELD_LIMIT + 1) + "\n", encoding="utf-8")
     result = _run(app, path)
     assert result.exit_code != 0
     assert result.exception is None or isinstance(result.exception, SystemExit)
-    assert "line 3" in result.output and "131072 characters" in result.output
+    assert "line 3" in result.output and f"{CSV_FIELD_LIMIT} characters" in result.output
     assert _count(app) == 0
+
+
+def test_the_messages_are_in_one_language(app, tmp_path):
+    """In the site's default language (Indonesian) every message is Indonesian, the importer's own included."""
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + BAD[0] + GOOD[0].replace("old-1", "o" * 81), encoding="utf-8")
+    result = _run(app, path, lang="id")
+    assert result.exit_code != 0
+    assert "baris 2:" in result.output and "baris 3:" in result.output and "paling banyak 80 karakter" in result.output
+    for english in ("line ", "may have at most", "bad row(s)", "nothing imported"):
+        assert english not in result.output
 
 
 def test_a_row_with_a_nul_byte_or_an_overlong_ref_is_a_bad_row(app, tmp_path):

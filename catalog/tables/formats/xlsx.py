@@ -30,7 +30,7 @@ def _text(value) -> str:
 
 def read(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     try:
-        rows = xlsx_rows(data, "Data", MAX_ROWS)
+        rows = list(xlsx_rows(data, "Data", MAX_ROWS, first_if_missing=True))
     except ValueError as exc:
         if str(exc).startswith("more than"):
             return [], [Problem(_("The worksheet has more than %(n)s rows.", n=MAX_ROWS))]
