@@ -125,7 +125,8 @@ def conflicts() -> list[str]:
 
 
 _OUTPUT = re.compile(r"{{(.*?)}}", re.S)
-_RAW_VALUE = re.compile(r"\.value\b(?!\s*(?:==|!=|in\b|not\b|\|string\s+in\b))")
+_RAW_VALUE = re.compile(r"\.value\b(?!\s*(?:\(|==|!=|in\b|not\b|\|string\s+in\b))")
+NOT_A_CODE = "{# a figure, not a code #}"  # marks a line that prints a ``.value`` which is data (a cell's figure)
 
 
 def templates() -> list[str]:
@@ -146,7 +147,8 @@ def raw_codes(paths: list[str] | None = None) -> list[str]:
         for match in _OUTPUT.finditer(text):
             before = text[:match.start()]
             in_tag = before.rfind("<") > before.rfind(">")
-            if not in_tag and _RAW_VALUE.search(match.group(1)):
+            line_text = text[text.rfind("\n", 0, match.start()) + 1:text.find("\n", match.end())]
+            if not in_tag and _RAW_VALUE.search(match.group(1)) and NOT_A_CODE not in line_text:
                 line = text.count("\n", 0, match.start()) + 1
                 problems.append(f"{os.path.relpath(path, ROOT)}:{line}: prints a stored code; show its label: "
                                 f"{{{{{match.group(1).strip()}}}}}")

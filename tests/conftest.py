@@ -33,6 +33,18 @@ def pytest_addoption(parser):
                      help="database backend the suite runs on")
 
 
+MANUAL_ENV = "STATDESK_MANUAL_TESTS"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked ``manual`` (far too long for CI) run only with ``STATDESK_MANUAL_TESTS=1``."""
+    if os.environ.get(MANUAL_ENV) == "1":
+        return
+    for item in items:
+        if "manual" in item.keywords:
+            item.add_marker(pytest.mark.skip(reason=f"manual: too long for CI, run with {MANUAL_ENV}=1"))
+
+
 def pytest_report_header(config):
     return f"statdesk database backend: {config.getoption('--db')}"
 
