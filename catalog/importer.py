@@ -26,14 +26,13 @@ from flask_babel import gettext as _
 
 from catalog import services, tariffs
 from catalog.models import Item, ItemFile, ItemVersion, ReleaseStatus, TariffKind
-from core import audit
+from core import audit, spreadsheets
 from core.extensions import db
 from core.input_guard import has_forbidden
 from search_index.indexing import mark_changed
 
 IMPORT_STATUSES = ("draft", "scheduled", "released")
-# A field may be as long as an abstract: 16 MiB, not the csv module's default of 131,072 characters.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
+CSV_FIELD_LIMIT = spreadsheets.CSV_FIELD_LIMIT  # a field may be as long as an abstract (set by core.spreadsheets)
 
 
 @dataclass
@@ -54,8 +53,6 @@ def read_rows(path: Path) -> list[tuple[int, dict]]:
         if not isinstance(records, list):
             raise ValueError(_("A JSON import file holds a list of objects."))
         return [(index, record if isinstance(record, dict) else {}) for index, record in enumerate(records, 1)]
-    if csv.field_size_limit() < CSV_FIELD_LIMIT:
-        csv.field_size_limit(CSV_FIELD_LIMIT)
     with path.open(encoding="utf-8-sig", newline="") as handle:
         return list(_csv_lines(handle))
 

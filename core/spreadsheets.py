@@ -20,6 +20,11 @@ from typing import Any, BinaryIO
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
+# csv's field limit is one setting for the whole process, so it is set once, here: 16 MiB, enough for a
+# catalog abstract or a legacy consultation's question (csv's default, 131,072 characters, is not).  A reader
+# that wants shorter fields checks their length itself and names the line (``orders.finance.statements``).
+CSV_FIELD_LIMIT = 16 * 1024 * 1024
+csv.field_size_limit(CSV_FIELD_LIMIT)
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BATCH = 1000  # CSV rows per yielded chunk
 LONGEST_SHEET_NAME = 31  # Excel's limit

@@ -17,9 +17,7 @@ from flask_babel import gettext as _
 
 from core import spreadsheets
 
-# A field may be as long as a catalog abstract or a consultation's question: 16 MiB, not csv's 131,072 characters.
-CSV_FIELD_LIMIT = 16 * 1024 * 1024
-csv.field_size_limit(CSV_FIELD_LIMIT)
+CSV_FIELD_LIMIT = spreadsheets.CSV_FIELD_LIMIT  # set for the process by core.spreadsheets
 
 
 class SourceError(ValueError):

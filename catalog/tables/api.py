@@ -20,12 +20,14 @@ import hashlib
 from flask import Blueprint, Response, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from catalog import services as catalog_services
 from catalog.models import Access, ItemKind
 from catalog.tables import exports, services
 from catalog.tables import request as selection_request
 from catalog.tables.cube import SelectionError, label_of
+from core import openapi, spreadsheets
 from core.errors import Invalid, NotFound, TooLarge
 
 api = Blueprint("catalog_tables_api", __name__, url_prefix="/api/v1/tables")
@@ -62,8 +64,72 @@ def check_size(size: int) -> None:
                          limit=limit), cells=size, limit=limit)
 
 
+VERSION_INVALID = _l("The version must be a whole number.")
+
+
+class MetadataQuery(openapi.LanguageQuery):
+    v = openapi.fields.Integer(validate=openapi.validate.Range(1, 99_999), metadata={
+        "description": "Version number (default: the latest)", "invalid": VERSION_INVALID})
+
+
+class DataQuery(MetadataQuery):
+    """Besides these, ``<dimension>=<code>,<code>…`` per dimension (a code ending in ``+`` adds what nests under
+    it); a dimension not named contributes every value."""
+
+    format = openapi.fields.String(validate=openapi.validate.OneOf(exports.FORMATS), metadata={
+        "description": "jsonstat (JSON-stat 2.0, default), csv, xlsx or px", "invalid": _l("Unknown format.")})
+    version = openapi.fields.Integer(validate=openapi.validate.Range(1, 99_999), metadata={
+        "description": "Same as v", "invalid": VERSION_INVALID})
+    rows = openapi.fields.String(metadata={"description": "Dimensions down the side, comma-separated"})
+    cols = openapi.fields.String(metadata={"description": "Dimensions across, comma-separated"})
+
+
+class SelectionBody(openapi.Schema):
+    selection = openapi.fields.Dict(keys=openapi.fields.String(), values=openapi.fields.Raw(), metadata={
+        "description": "dimension code -> the value code wanted, or a list of them"})
+    format = openapi.fields.String(validate=openapi.validate.OneOf(exports.FORMATS))
+    version = openapi.fields.Integer(validate=openapi.validate.Range(1, 99_999), allow_none=True)
+    rows = openapi.fields.List(openapi.fields.String())
+    cols = openapi.fields.List(openapi.fields.String())
+
+
+class TableDimension(openapi.Schema):
+    code = openapi.fields.String(required=True)
+    label = openapi.fields.Raw(required=True)
+    role = openapi.fields.String(required=True)
+    size = openapi.fields.Integer(required=True)
+    values = openapi.fields.List(openapi.fields.Dict(), required=True)
+
+
+class TableMetadata(openapi.Schema):
+    id = openapi.fields.Integer(required=True)
+    title = openapi.fields.String(required=True)
+    version = openapi.fields.Integer(required=True)
+    published_at = openapi.fields.String(required=True)
+    size = openapi.fields.List(openapi.fields.Integer(), required=True)
+    dimensions = openapi.fields.List(openapi.fields.Nested(TableDimension), required=True)
+    versions = openapi.fields.List(openapi.fields.Dict(), required=True)
+    links = openapi.fields.Dict(required=True)
+
+
+class JsonStatDataset(openapi.Schema):
+    """A JSON-stat 2.0 dataset (https://json-stat.org/format/)."""
+
+    version = openapi.fields.String(required=True)
+    class_ = openapi.fields.String(required=True, data_key="class")
+    id = openapi.fields.List(openapi.fields.String(), required=True)
+    size = openapi.fields.List(openapi.fields.Integer(), required=True)
+    value = openapi.fields.Raw(required=True)
+    dimension = openapi.fields.Dict(required=True)
+
+
+DATA_MEDIA = ("application/json", "text/csv", spreadsheets.XLSX_MEDIA_TYPE, "text/plain")
+
+
 @api.get("/<int:item_id>")
-def metadata(item_id: int):
+@openapi.operation(summary=_l("A statistical table's dimensions, values, units, notes and versions"),
+                   tags=["tables"], query=MetadataQuery, response=TableMetadata, public=True, etag=True)
+def metadata(item_id: int, query):
     item = public_table(item_id)
     loaded = services.require(item.id, _version_number(request.args.get("v")))
     structure = loaded.structure
@@ -85,14 +151,25 @@ def metadata(item_id: int):
     return _cached(Response(current_app.json.dumps(body), mimetype="application/json"), loaded, "meta")
 
 
-@api.route("/<int:item_id>/data", methods=["GET", "POST"])
-def data(item_id: int):
+@api.get("/<int:item_id>/data")
+@openapi.operation(summary=_l("A selection of a table's cells as JSON-stat 2.0, CSV, XLSX or PC-Axis"),
+                   tags=["tables"], query=DataQuery, response=JsonStatDataset, media_types=DATA_MEDIA,
+                   errors=(413,), public=True, etag=True)
+def data(item_id: int, query):
+    return _data(item_id, {})
+
+
+@api.post("/<int:item_id>/data")
+@openapi.operation(summary=_l("A selection of a table's cells, sent as JSON (for selections too long for a URL)"),
+                   tags=["tables"], body=SelectionBody, response=JsonStatDataset, media_types=DATA_MEDIA,
+                   errors=(413,), public=True)
+def data_post(item_id: int, body):
+    return _data(item_id, body)
+
+
+def _data(item_id: int, body: dict):
     item = public_table(item_id)
-    body = {}
     if request.method == "POST":
-        body = request.get_json(silent=True)
-        if not isinstance(body, dict):
-            raise Invalid(_("Send the selection as a JSON object."))
         fmt = str(body.get("format") or request.args.get("format") or "jsonstat")
         number = _version_number(body.get("version", request.args.get("v")))
     else:

@@ -86,8 +86,19 @@ def parse_statement(data: bytes) -> ParsedStatement:
                                 max=csv.field_size_limit())) from None
 
 
+FIELD_MAX = 1000  # no field of a bank statement is longer; a longer one is not a statement line
+
+
+def _check_lengths(line_no: int, row: list[str]) -> None:
+    if any(len(cell) > FIELD_MAX for cell in row):
+        raise Invalid(_("Line %(line)d of the statement cannot be read: a field is longer than %(max)d "
+                        "characters or a quote is not closed.", line=line_no, max=FIELD_MAX))
+
+
 def _read(reader) -> ParsedStatement:
-    header = [ALIASES.get(name.strip().lower(), name.strip().lower()) for name in next(reader, [])]
+    header_row = next(reader, [])
+    _check_lengths(max(reader.line_num, 1), header_row)
+    header = [ALIASES.get(name.strip().lower(), name.strip().lower()) for name in header_row]
     missing = [name for name in COLUMNS if name not in header]
     if missing:
         raise Invalid(_("The statement's header row lacks the column(s): %(names)s. Expected: %(expected)s.",
@@ -96,6 +107,7 @@ def _read(reader) -> ParsedStatement:
     parsed, seen = ParsedStatement(), set()
     for row in reader:
         line_no = reader.line_num
+        _check_lengths(line_no, row)
         if not any(cell.strip() for cell in row):
             continue
         if line_no > MAX_LINES + 1:

@@ -3,17 +3,11 @@
 import pytest
 
 from core import clock
+from tests.support.browser import sign_in
 from tests.support.factories import UserMaker
 from tests.support.roster import RosterMaker, wib
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(tab, email):
-    tab.goto("/login")
-    tab.fill("#email", email)
-    tab.fill("#password", UserMaker.PASSWORD)
-    tab.locator("main button[type=submit]").click()
 
 
 def test_question_assigned_answered_and_rated(page, browser, live_app, live_url):
@@ -21,7 +15,7 @@ def test_question_assigned_answered_and_rated(page, browser, live_app, live_url)
     RosterMaker(live_app, users).operator(email="oki@example.org", name="Oki Operator")
     users.make(email="citra@example.org", full_name="Citra Konsumen")
     with clock.frozen(wib(2026, 11, 23, 9)):
-        _sign_in(page, "citra@example.org")
+        sign_in(page, "citra@example.org")
         page.goto("/consultations/new")
         page.select_option("#kind", "data")
         page.fill("#subject", "Jumlah penduduk Lombok Timur")
@@ -31,7 +25,7 @@ def test_question_assigned_answered_and_rated(page, browser, live_app, live_url)
         request_url = page.url
 
         operator = browser.new_context(base_url=live_url, locale="id-ID").new_page()
-        _sign_in(operator, "oki@example.org")
+        sign_in(operator, "oki@example.org")
         operator.goto("/consultations/desk")
         operator.click("#mine a")
         operator.fill("#body", "Data tersedia di tabel Penduduk menurut Kecamatan, publikasi Kabupaten Dalam Angka.")

@@ -4,21 +4,11 @@ consumer finds it by search and sees it suggested while typing a question: in Ch
 import pytest
 
 from core import clock
+from tests.support.browser import new_tab, sign_in
 from tests.support.factories import UserMaker
 from tests.support.roster import RosterMaker, wib
 
 pytestmark = pytest.mark.browser
-
-
-def _sign_in(tab, email):
-    tab.goto("/login")
-    tab.fill("#email", email)
-    tab.fill("#password", UserMaker.PASSWORD)
-    tab.locator("main button[type=submit]").click()
-
-
-def _tab(browser, live_url):
-    return browser.new_context(base_url=live_url, locale="id-ID").new_page()
 
 
 def test_forum_answer_promoted_to_faq_is_found_by_a_consumer(page, browser, live_app, live_url):
@@ -27,7 +17,7 @@ def test_forum_answer_promoted_to_faq_is_found_by_a_consumer(page, browser, live
     users.make("operator", email="rina@example.org", full_name="Rina Rekan")
     users.make(email="citra@example.org", full_name="Citra Konsumen")
     with clock.frozen(wib(2026, 11, 23, 9)):
-        _sign_in(page, "citra@example.org")
+        sign_in(page, "citra@example.org")
         page.goto("/consultations/new")
         page.select_option("#kind", "data")
         page.fill("#subject", "Data penduduk per desa")
@@ -35,8 +25,8 @@ def test_forum_answer_promoted_to_faq_is_found_by_a_consumer(page, browser, live
         page.click("#send-request")
         assert "Oki Operator" in page.locator("#handler").inner_text()
 
-        oki = _tab(browser, live_url)
-        _sign_in(oki, "oki@example.org")
+        oki = new_tab(browser, live_url)
+        sign_in(oki, "oki@example.org")
         oki.goto("/consultations/desk")
         oki.click("#mine a")
         oki.click("#forum-threads a.btn")
@@ -45,8 +35,8 @@ def test_forum_answer_promoted_to_faq_is_found_by_a_consumer(page, browser, live
         oki.locator("main form button").click()
         thread_url = oki.url
 
-        rina = _tab(browser, live_url)
-        _sign_in(rina, "rina@example.org")
+        rina = new_tab(browser, live_url)
+        sign_in(rina, "rina@example.org")
         rina.goto(thread_url)
         rina.fill("#body", "Gunakan publikasi **Kecamatan Dalam Angka**: tabel penduduk per desa.")
         rina.locator("form:has(#body) button").click()

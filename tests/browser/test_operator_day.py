@@ -5,6 +5,7 @@ import pytest
 
 from core import clock
 from tests.consultation.helpers import open_request
+from tests.support.browser import new_tab, sign_in
 from tests.support.factories import UserMaker
 from tests.support.roster import RosterMaker, wib
 
@@ -21,10 +22,7 @@ def test_an_operator_works_the_day_from_the_work_list(page, live_app):
     with clock.frozen(wib(2026, 11, 23, 9)):  # Monday: Oki is on duty and gets it
         assigned = open_request(live_app, consumer)
     with clock.frozen(wib(2026, 11, 23, 10)):
-        page.goto("/login")
-        page.fill("#email", "oki@example.org")
-        page.fill("#password", UserMaker.PASSWORD)
-        page.locator("main button[type=submit]").click()
+        sign_in(page, "oki@example.org")
         page.goto("/helpdesk/")
         rows = page.locator("#my-work tbody tr")
         assert rows.filter(has_text=assigned).count() == 1 and rows.filter(has_text=queued).count() == 1
@@ -67,18 +65,12 @@ def test_an_operator_works_the_day_from_the_work_list(page, live_app):
 def test_the_supervisors_navigation_fits_a_1366_px_screen(browser, live_app, live_url):
     users = UserMaker(live_app)
     users.make("supervisor", email="sri@example.org", full_name="Sri Supervisor")
-    context = browser.new_context(base_url=live_url, locale="id-ID", viewport={"width": 1366, "height": 768})
-    tab = context.new_page()
-    tab.goto("/login")
-    tab.fill("#email", "sri@example.org")
-    tab.fill("#password", UserMaker.PASSWORD)
-    tab.locator("main button[type=submit]").click()
-    tab.fill("#code", users.code("sri@example.org"))  # supervisors sign in with a second factor
-    tab.click("#second-step button[type=submit]")
+    tab = new_tab(browser, live_url, viewport={"width": 1366, "height": 768})
+    sign_in(tab, "sri@example.org", users)  # supervisors sign in with a second factor
     tab.goto("/helpdesk/")
     bar = tab.locator("nav.navbar").bounding_box()
     assert bar["height"] < 80  # one line, not wrapped
     assert tab.evaluate("document.documentElement.scrollWidth") <= 1366
     tab.click("#nav-more")
     assert tab.locator(".dropdown-menu.show .dropdown-item").count() >= 1
-    context.close()
+    tab.context.close()

@@ -8,6 +8,7 @@ from consultation.models import Channel, Ticket
 from core import clock
 from core.extensions import db
 from core.models import OutboxMessage
+from tests.support.browser import new_tab, sign_in
 from tests.support.factories import UserMaker
 from tests.support.roster import RosterMaker, wib
 from visits import counters
@@ -16,17 +17,6 @@ from visits.models import Visit
 pytestmark = pytest.mark.browser
 SCORES = ("requirements", "procedure", "completion_time", "cost", "product", "competence", "behaviour",
           "complaint_handling", "facilities")
-
-
-def _sign_in(tab, email):
-    tab.goto("/login")
-    tab.fill("#email", email)
-    tab.fill("#password", UserMaker.PASSWORD)
-    tab.locator("main button[type=submit]").click()
-
-
-def _tab(browser, live_url):
-    return browser.new_context(base_url=live_url, locale="id-ID").new_page()
 
 
 def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, live_app, live_url):
@@ -54,13 +44,13 @@ def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, l
                                       ).one()
             assert code in mail.body_text and mail.kind == "booked"
 
-        board = _tab(browser, live_url)
+        board = new_tab(browser, live_url)
         board.goto("/visits/board")
         expect(board.locator("#board-empty")).to_be_visible()
         board.evaluate("window.boardNeverReloaded = true")
 
-        operator = _tab(browser, live_url)
-        _sign_in(operator, "oki@example.org")
+        operator = new_tab(browser, live_url)
+        sign_in(operator, "oki@example.org")
         operator.goto("/visits/reception")
         operator.fill("#in-code", code)
         operator.click("#check-in")
@@ -90,7 +80,7 @@ def test_booked_checked_in_called_on_the_board_served_and_rated(page, browser, l
         operator.goto(f"/consultations/{number}")
         expect(operator.locator("main")).to_contain_text("Tabel kemiskinan per kecamatan")
 
-        tablet = _tab(browser, live_url)
+        tablet = new_tab(browser, live_url)
         tablet.goto(tablet_url)
         for question in SCORES:
             tablet.check(f"#{question}-3")

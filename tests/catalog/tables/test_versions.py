@@ -110,7 +110,8 @@ def test_the_api_offers_no_way_to_write(app, client, items, frozen_now, method):
     response = getattr(client, method)(f"/api/v1/tables/{item_id}/data", json={"value": [0] * 16})
     assert response.status_code == 405
     assert getattr(client, method)(f"/api/v1/tables/{item_id}", json={}).status_code == 405
-    assert client.post(f"/api/v1/tables/{item_id}/data", json={"value": [0] * 16}).status_code == 200  # a read
+    refused = client.post(f"/api/v1/tables/{item_id}/data", json={"value": [0] * 16})  # POST only reads a selection
+    assert refused.status_code == 400 and "value" in refused.get_json()["errors"]
     assert _cells(app, item_id) == before
 
 
