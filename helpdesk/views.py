@@ -8,12 +8,11 @@ from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import IntegerField
 from wtforms.validators import NumberRange, Optional
 
 from core import clock
 from core.extensions import db
-from core.fields import MAX_ID
+from core.fields import BoundedIntegerField
 from core.forms import ChoiceFilter, ListFilters, TextFilter
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -102,7 +101,7 @@ def subscription(thread_id: int):
 class WorkListFilters(ListFilters):
     kind = TextFilter()
     mark = ChoiceFilter(values=(*MARKS, "queued", "mine"))
-    holder = IntegerField(validators=[Optional(), NumberRange(min=0, max=MAX_ID)])
+    holder = BoundedIntegerField(validators=[Optional(), NumberRange(min=0)])
     q = TextFilter()
 
 

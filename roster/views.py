@@ -8,14 +8,13 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms import IntegerField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional
 
 from core import clock
 from core.errors import DomainError, flash_refusal
 from core.extensions import db
-from core.fields import MAX_ID
+from core.fields import BoundedIntegerField
 from core.forms import EnumFilter, ListFilters
 from core.pagination import paginate
 from core.permissions import roles_required
@@ -193,8 +192,8 @@ def _reassign_choices(item: WorkItem, known: dict | None = None) -> list[SelectC
 
 
 class DecisionFilters(ListFilters):
-    item = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
-    operator = IntegerField(validators=[Optional(), NumberRange(min=1, max=MAX_ID)])
+    item = BoundedIntegerField(validators=[Optional(), NumberRange(min=1)])
+    operator = BoundedIntegerField(validators=[Optional(), NumberRange(min=1)])
     outcome = EnumFilter(enum_class=DecisionOutcome)
 
 

@@ -44,7 +44,8 @@ PASSES = [("id", DESKTOP, True), ("en", PHONE, True), ("id", PHONE, False)]
 
 def _demo(app) -> dict:
     from accounts.models import User
-    from catalog.models import Item, ItemKind, TableData
+    from catalog.models import Access, Item, ItemKind, ReleaseStatus
+    from catalog.tables.models import CubeVersion
     from orders.models import Order
 
     runner = app.test_cli_runner()
@@ -55,7 +56,10 @@ def _demo(app) -> dict:
         consumer = db.session.scalar(sa.select(User.id).where(User.email == CONSUMER))
         return {
             "item": db.session.scalar(sa.select(Item.id).where(Item.kind == ItemKind.PUBLICATION).limit(1)),
-            "table": db.session.scalar(sa.select(TableData.item_id).order_by(TableData.item_id).limit(1)),
+            "table": db.session.scalar(
+                sa.select(CubeVersion.item_id).join(Item, Item.id == CubeVersion.item_id)
+                .where(Item.access == Access.FREE, Item.status == ReleaseStatus.RELEASED)
+                .order_by(CubeVersion.item_id).limit(1)),
             "order": db.session.scalar(sa.select(Order.id).where(Order.user_id == consumer).order_by(Order.id)),
         }
 

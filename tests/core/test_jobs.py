@@ -45,7 +45,7 @@ def test_the_scheduler_is_rqs_cron_scheduler_with_every_declared_job_in_order(ap
     assert isinstance(scheduler, CronScheduler)
     assert scheduled_names(scheduler) == [sweep.name for sweep in sweeps.declared(app)]
     assert scheduled_names(scheduler)[0] == "outbox.deliver"
-    assert {job.interval for job in scheduler.get_jobs()} == {app.config["STATDESK_SWEEP_SECONDS"]}
+    assert [job.interval for job in scheduler.get_jobs()] == [sweeps.interval_of(app, s) for s in sweeps.declared(app)]
     assert {job.queue_name for job in scheduler.get_jobs()} == {app.config["STATDESK_JOB_QUEUE"]}
 
 
