@@ -249,6 +249,8 @@ def hand_back(item: WorkItem, why: str, substitute_id: int | None = None) -> Ass
     holder = item.assignee_id
     previous = db.session.get(User, holder).full_name
     turns = {op: turn for op, turn in on_duty(now, item.kind).items() if op not in (holder, substitute_id)}
+    if substitute_id is not None:
+        ensure_state(substitute_id)  # a row to lock, even for someone never routed to before
     states, quotas = _lock_operators([holder, *turns, *([substitute_id] if substitute_id else [])], item.kind)
     _add_load(holder, -1)
     item.status, item.assignee_id, item.assigned_at, item.queued_at = WorkStatus.QUEUED, None, None, now
