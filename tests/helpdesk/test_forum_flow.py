@@ -63,3 +63,12 @@ def test_requester_does_not_see_the_forum_link_on_their_request(app, client, use
     html = client.get(f"/consultations/{number}").get_data(as_text=True)
     assert f"/helpdesk/forum/{thread_id}" not in html
     assert "Pertanyaan internal rahasia" not in html
+
+
+def test_thread_page_names_its_category_in_words(app, client, users, login):
+    author = users.make("operator")
+    thread_id = start(app, author)  # category "data"
+    login(author)
+    html = client.get(f"/helpdesk/forum/{thread_id}").get_data(as_text=True)
+    assert "Mencari data</span>" in html
+    assert ">data</span>" not in html
