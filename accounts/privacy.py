@@ -29,7 +29,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from accounts.models import ExternalIdentity, LoginThrottle, RecoveryCode, SecondFactor, User, new_session_token
+from accounts.models import ApiToken, ExternalIdentity, LoginThrottle, RecoveryCode, SecondFactor, User, new_session_token
 from accounts.passwords import verify_password
 from accounts.privacy_models import PrivacyKind, PrivacyRequest, PrivacyStatus
 from core import audit, clock, registry
@@ -209,6 +209,9 @@ def close_account(user: User, password: str, confirmation: bool) -> PrivacyReque
         db.session.execute(sa.delete(part).where(part.user_id == user.id))
     if email:
         db.session.execute(sa.delete(LoginThrottle).where(LoginThrottle.key == email))
+    # tokens stay as a record of API use, revoked by their owner's closing (``find`` refuses them anyway)
+    db.session.execute(sa.update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=clock.now(), revoked_by_id=user.id))
     for erase in ERASERS.get():
         erase(user)
     for export in db.session.scalars(sa.select(PrivacyRequest).where(

@@ -185,3 +185,19 @@ def test_consultation_text_is_kept_without_the_name_after_closing(app, client, l
     with app.app_context():
         ticket = db.session.scalar(sa.select(Ticket).where(Ticket.number == number))
         assert ticket.question.startswith("Berapa") and ticket.requester.full_name == privacy.CLOSED_NAME
+
+
+def test_closing_revokes_the_account_s_api_tokens(app, client, login, users):
+    from accounts import api_tokens
+    from accounts.models import ApiToken
+
+    email = users.make("consumer")
+    with app.app_context():
+        owner = db.session.scalar(sa.select(User).where(User.email == email))
+        api_tokens.create(owner, "script", ["read"], 30)
+        db.session.commit()
+    login(email)
+    client.post("/account/close", data={"password": users.PASSWORD, "confirm": "y"})
+    with app.app_context():
+        [token] = db.session.scalars(sa.select(ApiToken)).all()
+        assert token.revoked_at is not None and token.revoked_by_id == token.user_id
