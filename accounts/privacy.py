@@ -29,7 +29,15 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from accounts.models import ApiToken, ExternalIdentity, LoginThrottle, RecoveryCode, SecondFactor, User, new_session_token
+from accounts.models import (
+    ApiToken,
+    ExternalIdentity,
+    LoginThrottle,
+    RecoveryCode,
+    SecondFactor,
+    User,
+    new_session_token,
+)
 from accounts.passwords import verify_password
 from accounts.privacy_models import PrivacyKind, PrivacyRequest, PrivacyStatus
 from core import audit, clock, registry

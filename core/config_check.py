@@ -3,7 +3,7 @@ and ``flask config check``.
 
 Only settings that guard money or identity are checked: the keys that sign sessions,
 bank callbacks and Stripe webhooks, the payment provider's credentials, the demo bank,
-single sign-on clients, password hashing, the address e-mailed links point at, and
+the tax number printed on invoices, single sign-on clients, password hashing, the address e-mailed links point at, and
 anything that would let a client forge its address or run code (the debugger).  Each
 problem is one line that starts with the name of the setting to change.
 """
@@ -21,6 +21,8 @@ MIN_PBKDF2_ITERATIONS = 600_000  # OWASP's figure for PBKDF2-HMAC-SHA256
 LONGEST_REPLAY_WINDOW = 900
 LOOPBACK_HOSTS = {"localhost", "127.0.0.1", "::1", ""}
 PAYMENT_PROVIDERS = {"local", "stripe"}
+DEV_ISSUER_NPWP = "00.000.000.0-000.000"
+NPWP_DIGITS = (15, 16)  # the old 15-digit form and the 16-digit one (a person's NIK) in use since 2024
 
 Config = Mapping[str, Any]
 
@@ -91,6 +93,13 @@ def _stripe(config: Config) -> Iterator[str]:
         yield "STATDESK_STRIPE_WEBHOOK_SECRET: set the signing secret of the Stripe webhook endpoint"
 
 
+def _issuer(config: Config) -> Iterator[str]:
+    digits = "".join(ch for ch in str(config.get("STATDESK_ISSUER_NPWP") or "") if ch.isdigit())
+    if len(digits) not in NPWP_DIGITS or not digits.strip("0"):
+        yield ("STATDESK_ISSUER_NPWP: set the office's own tax number (15 or 16 digits; every invoice and "
+               "receipt prints it, and the development value is a placeholder)")
+
+
 def _single_sign_on(config: Config) -> Iterator[str]:
     for number, entry in enumerate(config.get("STATDESK_OIDC_PROVIDERS") or [], 1):
         name = entry.get("name") or f"#{number}"
@@ -111,7 +120,8 @@ def _smtp(config: Config) -> Iterator[str]:
 
 
 CHECKS: tuple[Callable[[Config], Iterator[str]], ...] = (
-    _secret_key, _database, _base_url, _debugger, _password_hash, _bank, _stripe, _single_sign_on, _smtp,
+    _secret_key, _database, _base_url, _debugger, _password_hash, _bank, _stripe, _issuer, _single_sign_on,
+    _smtp,
 )
 
 

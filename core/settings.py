@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from core.config_check import DEV_BANK_CALLBACK_SECRET, DEV_SECRET_KEY, production_problems
+from core.config_check import DEV_BANK_CALLBACK_SECRET, DEV_ISSUER_NPWP, DEV_SECRET_KEY, production_problems
 
 
 class ConfigurationError(click.ClickException, RuntimeError):
@@ -149,7 +149,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATDESK_PAYMENT_INSTRUCTIONS", "STATDESK_PAYMENT_INSTRUCTIONS", str, "",
             "JSON file of the banks and their payment steps per channel in both languages; empty: the shipped "
             "`orders/data/payment_instructions.json`"),
-    Setting("STATDESK_ISSUER_NPWP", "STATDESK_ISSUER_NPWP", str, "00.000.000.0-000.000",
+    Setting("STATDESK_ISSUER_NPWP", "STATDESK_ISSUER_NPWP", str, DEV_ISSUER_NPWP,
             "tax number (NPWP) of the office that issues invoices (printed with the office's name and address)"),
     Setting("STATDESK_PDF_FONT_DIRS", "STATDESK_PDF_FONT_DIRS", str,
             "/usr/share/fonts/truetype/dejavu:/usr/share/fonts/dejavu",

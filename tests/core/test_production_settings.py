@@ -47,6 +47,9 @@ UNSAFE = {
     "oidc_discovery_over_http": (
         {"STATDESK_OIDC_PROVIDERS": json.dumps([dict(OIDC, discovery_url="http://sso.example.go.id/.well-known")])},
         "STATDESK_OIDC_PROVIDERS"),
+    "issuer_npwp_development_value": ({"STATDESK_ISSUER_NPWP": None}, "STATDESK_ISSUER_NPWP"),
+    "issuer_npwp_all_zeros": ({"STATDESK_ISSUER_NPWP": "0000000000000000"}, "STATDESK_ISSUER_NPWP"),
+    "issuer_npwp_too_short": ({"STATDESK_ISSUER_NPWP": "12.345.678"}, "STATDESK_ISSUER_NPWP"),
     "smtp_password_in_clear": ({"STATDESK_SMTP_HOST": "smtp.example.go.id", "STATDESK_SMTP_USER": "statdesk",
                                 "STATDESK_SMTP_PASSWORD": "mail-password"}, "STATDESK_SMTP_STARTTLS"),
 }

@@ -7,6 +7,7 @@ SAFE_PRODUCTION_ENV = {
     "STATDESK_BASE_URL": "https://data.example.go.id",
     "STATDESK_BANK_CALLBACK_SECRET": "b" * 40,
     "STATDESK_BANK_SIMULATOR": "0",
+    "STATDESK_ISSUER_NPWP": "01.234.567.8-901.000",
 }
 
 
