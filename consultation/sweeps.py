@@ -9,12 +9,12 @@ rolls its e-mail back.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from consultation.emails import notify_escalation, notify_reminder, supervisors
 from consultation.models import SentReminder, Status, Ticket
 from core import clock
 from core.extensions import db
+from core.transactions import commit_once
 
 BATCH = 500
 NOT_ANSWERED = (Status.SUBMITTED, Status.ASSIGNED, Status.REOPENED)
@@ -48,25 +48,16 @@ def run_sweep() -> dict[str, int]:
 
 def _send_once(ticket_id: int, clock_name: str, stage: str) -> int:
     ticket = db.session.get(Ticket, ticket_id)
-    try:
-        db.session.add(SentReminder(ticket_id=ticket.id, round=ticket.round, sla_clock=clock_name, stage=stage,
-                                    sent_at=clock.now()))
-        db.session.flush()
-    except IntegrityError:  # another sweep sent it a moment ago
-        db.session.rollback()
-        return 0
     due_at = ticket.response_due_at if clock_name == "response" else ticket.resolution_due_at
-    if stage == "escalation":
-        for supervisor in supervisors():
-            notify_escalation(ticket, supervisor, clock_name, due_at)
-    else:
-        recipients = [ticket.assignee] if ticket.assignee is not None else supervisors()
-        for recipient in recipients:
+
+    def send() -> None:
+        if stage == "escalation":
+            for supervisor in supervisors():
+                notify_escalation(ticket, supervisor, clock_name, due_at)
+            return
+        for recipient in [ticket.assignee] if ticket.assignee is not None else supervisors():
             if recipient.email:
                 notify_reminder(ticket, recipient, clock_name, stage, due_at)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return 0
-    return 1
+
+    return commit_once(SentReminder(ticket_id=ticket.id, round=ticket.round, sla_clock=clock_name, stage=stage,
+                                    sent_at=clock.now()), send)

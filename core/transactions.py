@@ -1,4 +1,5 @@
-"""Retrying a whole operation when PostgreSQL aborts it for a deadlock or a serialization failure.
+"""Retrying a whole operation when PostgreSQL aborts it for a deadlock or a serialization failure, and
+doing a thing once under a unique marker row.
 
 Such an abort is not a bug but a lost race: the transaction is rolled back and
 the operation, which reads its state afresh, runs again.  Other errors pass through.
@@ -8,6 +9,7 @@ The rollback also drops the after-commit effects the failed attempt queued
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 
 import sqlalchemy as sa
@@ -40,3 +42,25 @@ def retry_on_conflict(function=None, *, attempts: int = 3):
         return wrapper
 
     return decorate(function) if function is not None else decorate
+
+
+def commit_once(marker, effect: Callable[[], None]) -> int:
+    """Add ``marker`` (a row under a unique key), run ``effect`` and commit both together; 1 if done, else 0.
+
+    When another process has already added the same marker (its insert or our commit meets the unique key)
+    everything is rolled back and nothing is done twice: the pattern behind reminders that a second or
+    simultaneous sweep must not send again.
+    """
+    try:
+        db.session.add(marker)
+        db.session.flush()
+    except sa.exc.IntegrityError:  # another process did it a moment ago
+        db.session.rollback()
+        return 0
+    effect()
+    try:
+        db.session.commit()
+    except sa.exc.IntegrityError:
+        db.session.rollback()
+        return 0
+    return 1

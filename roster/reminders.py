@@ -10,12 +10,12 @@ so a second or simultaneous sweep sends nothing twice; a deadline that moves is 
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
 
 from accounts.models import Role, User, UserRole
 from core import clock, registry
 from core.extensions import db
 from core.outbox import queue_email
+from core.transactions import commit_once
 from roster.models import WorkItem, WorkReminder, WorkStatus
 
 BATCH = 500
@@ -45,22 +45,16 @@ def reminder_sweep() -> int:
 
 def _send_once(item_id: int, stage: str) -> int:
     item = db.session.get(WorkItem, item_id)
-    try:
-        db.session.add(WorkReminder(work_item_id=item.id, due_at=item.due_at, stage=stage, sent_at=clock.now()))
-        db.session.flush()
-    except IntegrityError:  # another sweep sent it a moment ago
-        db.session.rollback()
-        return 0
-    holder = item.assignee if item.status is WorkStatus.ASSIGNED else None
-    recipients = [holder] if holder is not None else db.session.scalars(sa.select(User).join(UserRole).where(
-        UserRole.role == Role.SUPERVISOR, User.active.is_(True), User.email.is_not(None))).all()
-    for person in recipients:
-        if person.email:
-            queue_email(person.email, "roster/email/reminder", locale=person.locale, kind="work_reminder",
-                        name=person.full_name, item=item, stage=stage, due_at=item.due_at, queued=holder is None)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        return 0
-    return 1
+
+    def send() -> None:
+        holder = item.assignee if item.status is WorkStatus.ASSIGNED else None
+        recipients = [holder] if holder is not None else db.session.scalars(sa.select(User).join(UserRole).where(
+            UserRole.role == Role.SUPERVISOR, User.active.is_(True), User.email.is_not(None))).all()
+        for person in recipients:
+            if person.email:
+                queue_email(person.email, "roster/email/reminder", locale=person.locale, kind="work_reminder",
+                            name=person.full_name, item=item, stage=stage, due_at=item.due_at,
+                            queued=holder is None)
+
+    return commit_once(WorkReminder(work_item_id=item.id, due_at=item.due_at, stage=stage, sent_at=clock.now()),
+                       send)
