@@ -12,6 +12,9 @@ WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits legacy api)
 
+# Debian packages the set-up installs when missing; one apt-get at a time (`make -j` runs set-up steps side by side).
+apt_install = flock /tmp/statdesk-apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null'
+
 .PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
 
 setup: $(VENV)/.installed translations
@@ -27,11 +30,11 @@ translations: $(VENV)/.installed
 
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
-	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null || $(call apt_install,chromium)
 
 # Debian's HAProxy, the load balancer of `make cluster` and of the cluster tests.
 haproxy-deps:
-	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq haproxy >/dev/null; }
+	@command -v haproxy >/dev/null || test -x /usr/sbin/haproxy || $(call apt_install,haproxy)
 
 # Two web hosts, two workers, the scheduler and HAProxy on loopback (ops/cluster.py, docs/operations.md).
 # CLUSTER_PORT (26100), DATABASE_URL and STATDESK_REDIS_URL choose the ports and the shared services.
@@ -47,7 +50,7 @@ OIDC_DIR := tests/support/oidc
 oidc-deps: $(OIDC_DIR)/node_modules/.package-lock.json
 
 $(OIDC_DIR)/node_modules/.package-lock.json: $(OIDC_DIR)/package-lock.json
-	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v npm >/dev/null || $(call apt_install,nodejs npm)
 	cd $(OIDC_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
@@ -56,13 +59,13 @@ AXE_DIR := tests/support/axe
 axe-deps: $(AXE_DIR)/node_modules/.package-lock.json
 
 $(AXE_DIR)/node_modules/.package-lock.json: $(AXE_DIR)/package-lock.json
-	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	@command -v npm >/dev/null || $(call apt_install,nodejs npm)
 	cd $(AXE_DIR) && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 # The Unicode font embedded in PDFs (Debian's DejaVu; found at run time, see STATDESK_PDF_FONT_DIRS).
 font-deps:
-	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || $(call apt_install,fonts-dejavu-core)
 
 run: setup font-deps
 	$(BIN)/flask db upgrade
@@ -76,7 +79,9 @@ lint: setup
 	$(BIN)/bandit -q -r app.py $(PACKAGES) --severity-level high
 	$(BIN)/python scripts/i18n.py check
 
-test: setup browser-deps oidc-deps haproxy-deps axe-deps font-deps lint
+# The set-up steps (Python, npm and Debian packages, then lint) run side by side before the two passes.
+test:
+	$(MAKE) -j4 --output-sync=target setup browser-deps oidc-deps haproxy-deps axe-deps font-deps lint
 	$(PYTEST) --db=sqlite $(ARGS)
 	@if [ -n "$(POSTGRES_TEST_URL)" ]; then \
 	  STATDESK_TEST_POSTGRES_URL="$(POSTGRES_TEST_URL)" $(PYTEST) --db=postgresql -m "not browser" $(ARGS); \
