@@ -101,9 +101,9 @@ def snippet(text: str, matcher: Matcher, language: str, limit: int = SNIPPET_CHA
         if s < start or e > end:
             continue
         pieces.append(escape(text[position:s]))
-        pieces.append(f"<mark>{escape(text[s:e])}</mark>")
+        pieces.append(Markup("<mark>%s</mark>") % text[s:e])
         position = e
     pieces.append(escape(text[position:end]))
     if end < len(text):
         pieces.append(" \u2026")
-    return Markup("".join(pieces))  # every piece escaped above
+    return Markup("").join(pieces)

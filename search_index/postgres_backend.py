@@ -11,9 +11,12 @@ spans two fields.
 
 A search is two statements: the total and every facet count in one (the hits
 are read once into a materialised CTE), then the page, ranked by ``ts_rank``
-with field weights and length normalisation, a gentle boost for the newest
-reference year and for ordered items, and the same deterministic tie-break as
-the Whoosh backend (newest year, then source and key).  Writes go in batches of
+over ``rank_terms`` (the stems of titles and keywords only, small enough to
+stay inside the row, so ranking tens of thousands of hits never reads their
+TOASTed full ``terms``) with field weights and length normalisation, a floor
+for a match in the abstract alone, a gentle boost for the newest reference
+year and for ordered items, and the same deterministic tie-break as the
+Whoosh backend (newest year, then source and key).  Writes go in batches of
 ``BATCH`` documents, each its own transaction, so no statement carries more
 than a bounded number of parameters.
 
