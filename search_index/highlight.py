@@ -8,6 +8,7 @@ of the query's prefixes.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -23,6 +24,7 @@ class Matcher:
     stems: dict[str, frozenset[str]]  # language -> stems
     prefixes: tuple[str, ...]
     seen: dict = field(default_factory=dict, compare=False, repr=False)  # (lowered word, language) -> matches
+    judged: dict = field(default_factory=dict, compare=False, repr=False)  # language -> (marked, not marked)
 
     @classmethod
     def for_query(cls, query: Query) -> Matcher:
@@ -51,11 +53,35 @@ class Matcher:
                 self.seen[key] = found
         return found
 
+    def marked(self, words: set[str], language: str) -> set[str]:
+        """The lower-case ``words`` that are marked, each judged once per page (set operations otherwise)."""
+        yes, no = self.judged.setdefault(language, (set(), set()))
+        for word in words - yes - no:
+            (yes if self.matches(word, language) else no).add(word)
+        return words & yes
+
+
+def _spans(text: str, matcher: Matcher, language: str) -> list[tuple[int, int]]:
+    """Where the marked words of ``text`` stand.
+
+    The distinct words are found at C speed and judged once each; only when some of them match is the
+    text scanned again, by one expression of just those words, so a long abstract costs no Python work
+    per word."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a character whose lower case is longer: positions would shift
+        return [(m.start(), m.end()) for m in analysis.TOKEN.finditer(text) if matcher.matches(m.group(), language)]
+    marked = matcher.marked(set(analysis.TOKEN.findall(lowered)), language)
+    if not marked:
+        return []
+    alternatives = "|".join(re.escape(word) for word in sorted(marked, key=len, reverse=True))
+    pattern = re.compile(rf"(?<![^\W_])(?:{alternatives})(?![^\W_])")
+    return [(m.start(), m.end()) for m in pattern.finditer(lowered)]
+
 
 def snippet(text: str, matcher: Matcher, language: str, limit: int = SNIPPET_CHARS) -> Markup:
     """A passage of ``text`` of about ``limit`` characters around its densest matches."""
     text = analysis.clean(text or "").strip()
-    spans = [(m.start(), m.end()) for m in analysis.TOKEN.finditer(text) if matcher.matches(m.group(), language)]
+    spans = _spans(text, matcher, language)
     start = 0
     if spans and len(text) > limit:
         best, best_count = spans[0][0], 0
@@ -69,7 +95,7 @@ def snippet(text: str, matcher: Matcher, language: str, limit: int = SNIPPET_CHA
     end = min(len(text), start + limit)
     while end < len(text) and not text[end].isspace() and end - start < limit + 30:
         end += 1
-    pieces: list[str | Markup] = ["\u2026 " if start > 0 else ""]
+    pieces = ["\u2026 " if start > 0 else ""]
     position = start
     for s, e in spans:
         if s < start or e > end:

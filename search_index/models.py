@@ -31,6 +31,9 @@ search_document = sa.Table(
     sa.Column("sort_title_en", sa.Text, nullable=False),
     sa.Column("words", _LIST, nullable=False),  # distinct words as written, for the vocabulary
     sa.Column("terms", _TERMS, nullable=False),
+    # titles and keywords only: small enough to stay in the row, so ranking many hits reads no TOASTed terms
+    sa.Column("rank_terms", _TERMS, nullable=False, server_default=""),
+    sa.Column("popularity", sa.Integer, nullable=False, server_default="0"),  # orders, for the ranking boost
     sa.Column("document", sa.JSON, nullable=False),  # the SearchDocument, to build hits without the catalog
     sa.UniqueConstraint("source", "key", name="uq_search_document_source"),
     sa.Index("ix_search_document_terms", "terms", postgresql_using="gin"),

@@ -11,9 +11,12 @@ spans two fields.
 
 A search is two statements: the total and every facet count in one (the hits
 are read once into a materialised CTE), then the page, ranked by ``ts_rank``
-with field weights and length normalisation, a gentle boost for the newest
-reference year and for ordered items, and the same deterministic tie-break as
-the Whoosh backend (newest year, then source and key).  Writes go in batches of
+over ``rank_terms`` (the stems of titles and keywords only, small enough to
+stay inside the row, so ranking tens of thousands of hits never reads their
+TOASTed full ``terms``) with field weights and length normalisation, a floor
+for a match in the abstract alone, a gentle boost for the newest reference
+year and for ordered items, and the same deterministic tie-break as the
+Whoosh backend (newest year, then source and key).  Writes go in batches of
 ``BATCH`` documents, each its own transaction, so no statement carries more
 than a bounded number of parameters.
 
@@ -42,6 +45,7 @@ FIELD_GAP = 100
 MAX_POSITION = 16383  # PostgreSQL's largest tsvector position
 RANK_WEIGHTS = sa.literal_column("'{0.0, 0.2, 0.5, 1.0}'::real[]")  # weights of D, C, B, A
 RANK_NORMALISATION = 1  # ts_rank divides by 1 + log(document length)
+ABSTRACT_ONLY = 0.01  # the score of a hit whose titles and keywords do not match (its abstract does)
 AS_TYPED = 1.15  # as Whoosh: the words as the consumer wrote them
 YEAR_BOOST = (1.06, 1.03)
 POPULARITY_BOOST = ((100, 1.06), (10, 1.04), (1, 1.02))
@@ -50,8 +54,10 @@ FACET_COLUMNS = {"kind": "kind", "access": "access", "year": "year"}
 PATH_FACETS = {"subject": "subject_path", "region": "region_path"}
 
 
-def _tsvector(document: SearchDocument) -> str:
+def _tsvectors(document: SearchDocument) -> tuple[str, str]:
+    """The document's ``terms`` and its ``rank_terms`` (the stems of titles and keywords, weights A and B)."""
     positions: dict[str, list[str]] = {}
+    ranked: dict[str, list[str]] = {}
     position = 1
     keywords = " ; ".join(document.keywords)
     fields = [("i", "A", document.title_id), ("i", "B", keywords), ("i", "C", document.abstract_id),
@@ -63,9 +69,17 @@ def _tsvector(document: SearchDocument) -> str:
             if word in analysis.STOP_WORDS:
                 continue
             at = min(position, MAX_POSITION)
-            positions.setdefault(f"{prefix}:{analysis.stem(word, language)}", []).append(f"{at}{weight}")
+            lexeme = f"{prefix}:{analysis.stem(word, language)}"
+            positions.setdefault(lexeme, []).append(f"{at}{weight}")
             positions.setdefault(f"w:{word}", []).append(f"{at}D")
+            if weight != "C":
+                ranked.setdefault(lexeme, []).append(f"{at}{weight}")
+                ranked.setdefault(f"w:{word}", []).append(f"{at}D")
         position += FIELD_GAP
+    return _written(positions), _written(ranked)
+
+
+def _written(positions: dict[str, list[str]]) -> str:
     return " ".join(f"'{lexeme}':{','.join(places[:256])}" for lexeme, places in positions.items())
 
 
@@ -76,12 +90,14 @@ def _words(document: SearchDocument) -> list[str]:
 
 
 def _row(document: SearchDocument) -> dict:
+    terms, rank_terms = _tsvectors(document)
     return {"source": document.source, "key": document.key, "kind": document.kind, "access": document.access,
             "subject_path": list(document.subject_path), "region_path": list(document.region_path),
             "year": document.year, "price": document.price, "released_at": document.released_at,
             "sort_title_id": (document.title_id or document.title_en).lower(),
             "sort_title_en": (document.title_en or document.title_id).lower(),
-            "words": _words(document), "terms": _tsvector(document), "document": encode(document)}
+            "popularity": document.popularity, "words": _words(document), "terms": terms, "rank_terms": rank_terms,
+            "document": encode(document)}
 
 
 def _lexeme(text: str) -> str:
@@ -106,8 +122,8 @@ def _holds(column, value: str):
 def tsquery(query: Query) -> str | None:
     if query.empty:
         return None
-    parts = ["(" + " | ".join(_element(e) for e in group) + ")" for group in query.required]
-    parts += ["!" + _element(e) for e in query.excluded]
+    parts = ["(" + " | ".join(dict.fromkeys(_element(e) for e in group)) + ")" for group in query.required]
+    parts += ["!" + _element(e) for e in dict.fromkeys(query.excluded)]
     return " & ".join(parts)
 
 
@@ -226,7 +242,11 @@ class PostgresBackend:
         order = {"relevance": [score.desc(), c.year.desc().nulls_last(), *key_order],
                  "newest": [c.released_at.desc().nulls_last(), *key_order],
                  "title": [getattr(c, f"sort_title_{request.language}"), *key_order]}[sort]
-        with self.engine.connect() as connection:
+        with self.engine.begin() as connection:
+            if match is not None:
+                # the planner cannot see that reading every row's tsvector (kept out of line, TOASTed) costs far
+                # more than the GIN index: without this it scans the table for queries of a few hundred hits
+                connection.execute(sa.text("SET LOCAL enable_seqscan = off"))
             total, facets = self._counts(connection, where, request.facets)
             rows = []
             if total > (request.page - 1) * request.per_page:
@@ -246,16 +266,18 @@ class PostgresBackend:
 
     @staticmethod
     def _score(query: Query, match):
-        """ts_rank with field weights and length normalisation, boosted as the Whoosh backend boosts."""
+        """ts_rank of the titles and keywords (weights, title length normalisation) plus a floor for a match in
+        the abstract alone, boosted as the Whoosh backend boosts.  Only ``rank_terms`` is read: ranking
+        tens of thousands of hits never reads their full, TOASTed ``terms``."""
         c = search_document.c
-        score = sa.func.ts_rank(RANK_WEIGHTS, c.terms, match, RANK_NORMALISATION)
+        score = sa.func.ts_rank(RANK_WEIGHTS, c.rank_terms, match, RANK_NORMALISATION) + ABSTRACT_ONLY
         typed = list(dict.fromkeys(query.positive_words()))
         if typed:
             as_typed = sa.cast(sa.literal(" & ".join(_lexeme(f"w:{w}") for w in typed)), postgresql.TSQUERY)
-            score = score * sa.case((c.terms.op("@@")(as_typed), AS_TYPED), else_=1.0)
+            score = score * sa.case((c.rank_terms.op("@@")(as_typed), AS_TYPED), else_=1.0)
         newest = sa.select(sa.func.max(search_document.c.year)).scalar_subquery()
         score = score * sa.case((c.year == newest, YEAR_BOOST[0]), (c.year == newest - 1, YEAR_BOOST[1]), else_=1.0)
-        orders = sa.func.coalesce(c.document["popularity"].as_integer(), 0)
+        orders = c.popularity
         score = score * sa.case(*((orders >= least, boost) for least, boost in POPULARITY_BOOST), else_=1.0)
         return sa.func.round(sa.cast(score, sa.Numeric), 6)
 

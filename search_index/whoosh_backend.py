@@ -17,7 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 
-from search_index import whoosh_engine
+from search_index import whoosh_engine, whoosh_segments
 from search_index.backend import SearchRequest, SearchResult, chunked
 from search_index.documents import SearchDocument, decode, fingerprint
 from search_index.whoosh_engine import Generation
@@ -64,6 +64,9 @@ class WhooshBackend:
             # no merge on a live write while segments are few: a merge makes a new segment whose cached
             # bitsets are all cold (the first queries after the write would pay for them)
             writer.commit(merge=len(ix._segments()) >= MERGE_AT)
+            name = store.current_name()
+            whoosh_segments.remove_stale(os.path.join(self.directory, name),
+                                         {segment.segment_id() for segment in store.open(name)._segments()})
             store.log([f"D {s}:{k}" for s, k in removed] + [f"U {d.source}:{d.key}" for d in documents])
 
     @staticmethod

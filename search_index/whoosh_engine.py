@@ -1,13 +1,15 @@
 """The Whoosh backend's query engine: bitsets over one searcher generation, cached per segment.
 
-The documents of every facet value and of every query term are kept as Python
-integers (one bit per document), so totals, filters and facet counts are a few
-integer operations whatever the number of hits.
+The documents of every query term and filter value are kept as Python
+integers (one bit per document), so totals and filters are a few integer
+operations whatever the number of hits; facet counts are one ``bincount`` per
+segment over each document's stored value codes.
 
-**Caches that survive a write.**  A Whoosh segment never changes once written
-(only its deletion list grows), so a term's bitset is computed once per
-*segment* and kept in ``SEGMENTS``, a process-wide cache bounded in bytes
-(``CACHE_BYTES``, least recently used out first).  A new generation (after a
+**Caches that survive a write** (``whoosh_segments``).  A Whoosh segment never
+changes once written (only its deletion list grows), so a term's bitset is
+computed once per *segment* and kept in ``SEGMENTS``, a process-wide cache
+bounded in bytes; the facet codes and tie-break keys of a segment are written
+beside it once and memory-mapped by every process.  A new generation (after a
 write) assembles its bitsets from the cached ones of the segments it shares
 with the previous generation, shifted to their document offsets, and reads
 postings only from the new, small segment; deletions are applied with one
@@ -31,7 +33,6 @@ never touches the index directory (``whoosh_backend`` opens the generation).
 
 from __future__ import annotations
 
-import heapq
 import math
 import threading
 from collections import OrderedDict
@@ -48,8 +49,10 @@ from search_index.backend import Hit, SearchRequest, SearchResult, hit_for
 from search_index.documents import decode
 from search_index.query import Phrase, Prefix, Query, Word, unparse
 from search_index.whoosh_schema import FACET_FIELDS, LANGUAGE_FIELDS, POPULARITY_BOOST, TITLE_BUCKETS
+from search_index.whoosh_segments import SEGMENTS, Leaf, bitset, members
 
-CACHE_BYTES = 96 * 2**20  # per process: the segments' term bitsets
+__all__ = ["SEGMENTS", "Generation", "search"]
+
 GENERATION_TERMS = 4_096  # per generation: assembled bitsets kept
 FIELD_WEIGHTS = (3.0, 1.5, 0.6)  # title, keywords, abstract
 K1 = 1.2
@@ -57,24 +60,6 @@ B = 0.75
 AVERAGE_TITLE = 8.0
 AS_TYPED = 1.15  # a group matched by a word as the consumer wrote it, not only by its stem or a synonym
 YEAR_BOOST = (1.06, 1.03)  # the newest reference year in the index, the year before
-
-
-def bitset(docnums: Iterable[int]) -> int:
-    """The integer whose bit ``n`` is set for every ``n`` in ``docnums``."""
-    positions = np.fromiter(docnums, dtype=np.int64)
-    if not len(positions):
-        return 0
-    flags = np.zeros(int(positions.max()) + 1, dtype=np.uint8)
-    flags[positions] = 1
-    return int.from_bytes(np.packbits(flags, bitorder="little").tobytes(), "little")
-
-
-def members(bits: int) -> np.ndarray:
-    """The docnums set in ``bits``, ascending."""
-    if not bits:
-        return np.zeros(0, dtype=np.int64)
-    raw = np.frombuffer(bits.to_bytes((bits.bit_length() + 7) // 8, "little"), dtype=np.uint8)
-    return np.flatnonzero(np.unpackbits(raw, bitorder="little"))
 
 
 class _Bits(DocIdSet):
@@ -98,55 +83,6 @@ class _Bits(DocIdSet):
         return int.from_bytes(self.data, "little").bit_count()
 
 
-class SegmentCache:
-    """Term bitsets and order keys of immutable segments, bounded in bytes, least recently used out first."""
-
-    def __init__(self, limit: int = CACHE_BYTES):
-        self.limit = limit
-        self.size = 0
-        self.lock = threading.Lock()
-        self.entries: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
-
-    def get(self, key: tuple, compute):
-        with self.lock:
-            found = self.entries.get(key)
-            if found is not None:
-                self.entries.move_to_end(key)
-                return found[0]
-        value, cost = compute()
-        with self.lock:
-            if key not in self.entries:
-                self.entries[key] = (value, cost)
-                self.size += cost
-                while self.size > self.limit and len(self.entries) > 1:
-                    _key, (_value, freed) = self.entries.popitem(last=False)
-                    self.size -= freed
-        return value
-
-    def clear(self) -> None:
-        with self.lock:
-            self.entries.clear()
-            self.size = 0
-
-
-SEGMENTS = SegmentCache()
-
-
-class _Leaf:
-    """One segment of a generation: its reader, where its documents start and its cache identity."""
-
-    def __init__(self, reader, offset: int, index_path: str):
-        self.reader = reader
-        self.offset = offset
-        self.uid = (index_path, reader.segment().segment_id()) if reader.segment() is not None else None
-        self.count = reader.doc_count_all()
-
-    def cached(self, what: tuple, compute):
-        if self.uid is None:
-            return compute()[0]
-        return SEGMENTS.get((*self.uid, *what), compute)
-
-
 class Generation:
     """One open searcher and the bitsets assembled from its segments (safe to share between threads)."""
 
@@ -156,7 +92,7 @@ class Generation:
         self.lock = threading.Lock()
         self.terms: OrderedDict[tuple, int] = OrderedDict()
         self.facets: dict[str, dict[str, int]] = {}
-        self.leaves = [_Leaf(reader, offset, index_path) for reader, offset in self.reader.leaf_readers()]
+        self.leaves = [Leaf(reader, offset, index_path) for reader, offset in self.reader.leaf_readers()]
         self.offsets = np.array([leaf.offset for leaf in self.leaves], dtype=np.int64)
         alive = 0
         for leaf in self.leaves:
@@ -183,7 +119,7 @@ class Generation:
         return found
 
     def term(self, field: str, text: str) -> int:
-        def read(leaf: _Leaf) -> int:
+        def read(leaf: Leaf) -> int:
             reader = leaf.reader
             if (field, text) not in reader:
                 return 0
@@ -193,7 +129,7 @@ class Generation:
 
     def phrase(self, element) -> int:
         """Documents where the words of ``element`` stand next to each other in one field."""
-        def read(leaf: _Leaf) -> int:
+        def read(leaf: Leaf) -> int:
             return bitset(_whoosh(element).docs(Searcher(leaf.reader, fromindex=None)))
 
         return self._assembled(("phrase", element), read)
@@ -208,14 +144,11 @@ class Generation:
             self.facets[field] = found
         return found
 
-    def order_keys(self, leaf: _Leaf) -> list[str]:
-        """The ``order_key`` of every document of ``leaf`` (cached with the segment)."""
-        def read():
-            column = leaf.reader.column_reader("order_key")
-            keys = [column[n] for n in range(leaf.count)]
-            keys = [k.decode("utf-8") if isinstance(k, bytes) else k for k in keys]
-            return keys, 64 * len(keys) + 64
-        return leaf.cached(("order_key",), read)
+    def by_leaf(self, docnums: np.ndarray) -> list[tuple[Leaf, np.ndarray]]:
+        """``docnums`` (ascending) cut by segment, as each segment's own document numbers."""
+        bounds = [*np.searchsorted(docnums, self.offsets).tolist(), len(docnums)]
+        return [(leaf, docnums[bounds[n]:bounds[n + 1]] - leaf.offset) for n, leaf in enumerate(self.leaves)
+                if bounds[n + 1] > bounds[n]]
 
 
 def _costed(value: int) -> tuple[int, int]:
@@ -321,18 +254,21 @@ def _whoosh(element) -> wq.Query:
 
 
 def _facet_counts(generation: Generation, bits: int, wanted) -> dict[str, list[tuple[str, int]]]:
+    """Each facet's values among the documents of ``bits``: one ``bincount`` per segment over its stored codes."""
+    fields = [(facet, FACET_FIELDS[facet]) for facet in wanted if facet in FACET_FIELDS]
+    parts = generation.by_leaf(members(bits)) if fields and bits else []
     counts = {}
-    for facet in wanted:
-        field = FACET_FIELDS.get(facet)
-        if field is None:
-            continue
-        values = []
-        for value, value_bits in generation.facet(field).items():
-            count = (bits & value_bits).bit_count()
-            if count:
-                values.append((value, count))
-        values.sort(key=lambda pair: (-pair[1], pair[0]))
-        counts[facet] = values
+    for facet, field in fields:
+        totals: dict[str, int] = {}
+        for leaf, local in parts:
+            values, codes = leaf.facet_codes(field)
+            if not values:
+                continue
+            picked = codes[:, local].ravel()
+            found = np.bincount(picked[picked >= 0], minlength=len(values))
+            for code in np.flatnonzero(found).tolist():
+                totals[values[code]] = totals.get(values[code], 0) + int(found[code])
+        counts[facet] = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))
     return counts
 
 
@@ -437,18 +373,23 @@ def _ranked(generation: Generation, query: Query, bits: int, limit: int,
 
 
 def _first_in_order(generation: Generation, bits: int, needed: int) -> list[int]:
-    """The ``needed`` documents of ``bits`` that come first by ``order_key``."""
-    docnums = members(bits)
-    if not len(docnums):
+    """The ``needed`` documents of ``bits`` that come first by ``order_key``.
+
+    The year that leads the key narrows the candidates with an integer partition first; only those of the
+    deciding years have their whole keys compared."""
+    keys, docnums = [], []
+    for leaf, local in generation.by_leaf(members(bits)):
+        if len(local) > needed:
+            years = leaf.order_years()[local]
+            local = local[years <= np.partition(years, needed - 1)[needed - 1]]
+        leaf_keys = leaf.order_keys()[local]
+        first = np.argsort(leaf_keys, kind="stable")[:needed]
+        keys.append(leaf_keys[first])
+        docnums.append(local[first] + leaf.offset)
+    if not keys:
         return []
-    leaf_of = np.searchsorted(generation.offsets, docnums, side="right") - 1
-    candidates = []
-    for index in np.unique(leaf_of):
-        leaf = generation.leaves[index]
-        keys = generation.order_keys(leaf)
-        local = docnums[leaf_of == index] - leaf.offset
-        candidates.extend(heapq.nsmallest(needed, ((keys[n], int(n) + leaf.offset) for n in local)))
-    return [docnum for _key, docnum in heapq.nsmallest(needed, candidates)]
+    keys_all, docnums_all = np.concatenate(keys), np.concatenate(docnums)
+    return docnums_all[np.argsort(keys_all, kind="stable")[:needed]].tolist()
 
 
 class _Vocabulary:
