@@ -12,7 +12,7 @@ WORKERS ?= 2
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits legacy api)
 
-.PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
+.PHONY: setup run test lint unit bench-deps browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
 
 setup: $(VENV)/.installed translations
 
@@ -28,6 +28,10 @@ translations: $(VENV)/.installed
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Debian's wrk, the load generator of benchmarks/pages.py.
+bench-deps:
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
 # Debian's HAProxy, the load balancer of `make cluster` and of the cluster tests.
 haproxy-deps:

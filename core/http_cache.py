@@ -61,12 +61,11 @@ def _cache_policy(response):
         response.add_etag()
         return response.make_conditional(request)
     if "Cache-Control" not in response.headers:
-        if response.mimetype == "text/html" and request.method in CACHEABLE_METHODS and _personal(response):
-            response.headers["Cache-Control"] = "private, no-store"
-        elif _signed_in():
+        personal_page = response.mimetype == "text/html" and request.method in CACHEABLE_METHODS
+        if (personal_page and _personal(response)) or _signed_in():
             response.headers["Cache-Control"] = "private, no-store"
     elif response.cache_control.public and _signed_in():
-        response.cache_control.public = False
+        response.cache_control.public = None
         response.cache_control.private = True
     return response
 

@@ -25,7 +25,7 @@ from werkzeug.security import safe_join
 
 DIGITS = 10
 YEAR_SECONDS = 31536000
-_HASHED = re.compile(r"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{%d})(?P<suffix>\.[A-Za-z0-9]+)$" % DIGITS)
+_HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGITS}}})(?P<suffix>\.[A-Za-z0-9]+)$")
 _digests: dict[str, tuple[int, str]] = {}  # absolute path -> (mtime_ns, digest); files on disk only
 
 

@@ -26,7 +26,7 @@ def test_every_blueprint_static_and_bootstrap_are_hashed(app, client):
     assert any(a.startswith("/core/static/statdesk.") for a in assets)
     assert any(a.startswith("/bootstrap/static/") for a in assets)
     for asset in assets:
-        assert re.search(r"\.[0-9a-f]{%d}\.(css|js)$" % static_assets.DIGITS, asset), asset
+        assert re.search(rf"\.[0-9a-f]{{{static_assets.DIGITS}}}\.(css|js)$", asset), asset
 
 
 def test_hashed_url_is_served_immutable_for_a_year(app, client):
