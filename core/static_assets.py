@@ -26,7 +26,7 @@ from werkzeug.security import safe_join
 DIGITS = 10
 YEAR_SECONDS = 31536000
 _HASHED = re.compile(rf"^(?P<stem>.+)\.(?P<digest>[0-9a-f]{{{DIGITS}}})(?P<suffix>\.[A-Za-z0-9]+)$")
-_digests: dict[str, tuple[int, str]] = {}  # absolute path -> (mtime_ns, digest); files on disk only
+_digests: dict[tuple[str, str], tuple[int, str]] = {}  # (folder, name) -> (mtime_ns, digest); files on disk only
 
 
 def is_static_endpoint(endpoint: str | None) -> bool:
@@ -43,26 +43,26 @@ def _folder(app: Flask, endpoint: str) -> str | None:
 def digest(app: Flask, endpoint: str, filename: str) -> str | None:
     """The first ``DIGITS`` hex digits of the file's SHA-256, or None when there is no such file."""
     folder = _folder(app, endpoint)
-    path = safe_join(folder, filename) if folder else None
-    if path is None:
+    if folder is None:
         return None
-    known = _digests.get(path)
+    known = _digests.get((folder, filename))
     if known is not None and not app.debug:
         return known[1]
+    path = safe_join(folder, filename)
     try:
-        mtime = os.stat(path).st_mtime_ns
+        mtime = os.stat(path).st_mtime_ns if path else None
     except OSError:
+        mtime = None
+    if mtime is None or not os.path.isfile(path):
         return None
     if known is not None and known[0] == mtime:
         return known[1]
-    if not os.path.isfile(path):
-        return None
     sha = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
             sha.update(block)
-    _digests[path] = (mtime, sha.hexdigest()[:DIGITS])
-    return _digests[path][1]
+    _digests[(folder, filename)] = (mtime, sha.hexdigest()[:DIGITS])
+    return _digests[(folder, filename)][1]
 
 
 def hashed_name(filename: str, file_digest: str) -> str:
