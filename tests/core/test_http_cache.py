@@ -77,3 +77,18 @@ def test_signed_in_non_html_answer_is_private(client, users, login):
     response = client.get("/healthz")
     assert "public" not in response.headers.get("Cache-Control", "")
     assert "private" in response.headers["Cache-Control"]
+
+
+def test_a_views_public_choice_is_made_private_for_a_signed_in_person(client, users, login):
+    anonymous = client.get("/api/v1/search/suggest?q=pen")
+    assert anonymous.headers["Cache-Control"] == "public, max-age=60"
+    login(users.make())
+    signed_in = client.get("/api/v1/search/suggest?q=pen")
+    assert "public" not in signed_in.headers["Cache-Control"] and "private" in signed_in.headers["Cache-Control"]
+
+
+def test_head_of_a_public_page_carries_the_same_etag(client):
+    tag = client.get("/about").headers["ETag"]
+    head = client.head("/about")
+    assert head.status_code == 200 and head.headers["ETag"] == tag
+    assert client.head("/about", headers={"If-None-Match": tag}).status_code == 304
