@@ -15,7 +15,7 @@ PACKAGES := $(wildcard core accounts search_index catalog roster consultation or
 # Debian packages the set-up installs when missing; one apt-get at a time (`make -j` runs set-up steps side by side).
 apt_install = flock /tmp/statdesk-apt.lock sh -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1) >/dev/null'
 
-.PHONY: setup run test lint unit browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
+.PHONY: setup run test lint unit bench-deps browser-deps oidc-deps haproxy-deps axe-deps font-deps cluster cluster-stop messages clean
 
 setup: $(VENV)/.installed translations
 
@@ -31,6 +31,10 @@ translations: $(VENV)/.installed
 # Debian's Chromium for the browser tests (Playwright drives it; no browser download).
 browser-deps:
 	@command -v chromium >/dev/null || $(call apt_install,chromium)
+
+# Debian's wrk, the load generator of benchmarks/pages.py.
+bench-deps:
+	@command -v wrk >/dev/null || $(call apt_install,wrk)
 
 # Debian's HAProxy, the load balancer of `make cluster` and of the cluster tests.
 haproxy-deps:

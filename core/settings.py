@@ -139,6 +139,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("STATDESK_SECURE_COOKIES", "STATDESK_SECURE_COOKIES", _bool, False,
             "mark cookies `Secure` (always on in production)"),
     Setting("STATDESK_PAGE_SIZE", "STATDESK_PAGE_SIZE", int, 20, "rows per page in lists"),
+    Setting("STATDESK_PAGE_MAX_AGE", "STATDESK_PAGE_MAX_AGE", int, 0,
+            "seconds a browser or shared cache may reuse an anonymous public page without asking again (0: it "
+            "revalidates every time, answered `304` while the page is unchanged; see core/http_cache.py)"),
     Setting("STATDESK_OIDC_PROVIDERS", "STATDESK_OIDC_PROVIDERS", _json_list, [],
             "single sign-on providers as a JSON list of objects: `name`, `label`, `discovery_url`, `client_id`, "
             "`client_secret`, optional `roles_claim` (default `groups`) and `role_map` (claim value → role)"),
@@ -275,6 +278,8 @@ def _check_combinations(config: dict[str, Any]) -> None:
         raise ConfigurationError("STATDESK_STORAGE_BACKEND=s3 needs STATDESK_S3_BUCKET")
     if config["STATDESK_BACKUP_KEEP"] < 1:
         raise ConfigurationError("STATDESK_BACKUP_KEEP: keep at least one backup")
+    if config["STATDESK_PAGE_MAX_AGE"] < 0:
+        raise ConfigurationError("STATDESK_PAGE_MAX_AGE: seconds, 0 or more")
     search = config["STATDESK_SEARCH_BACKEND"]
     if search not in {"whoosh", "postgresql"}:
         raise ConfigurationError(f"STATDESK_SEARCH_BACKEND must be whoosh or postgresql, not {search!r}")

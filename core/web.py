@@ -1,8 +1,8 @@
 """Request-level behaviour that core installs on the application.
 
-Locale selection, template filters and globals, security headers, the client
-address for the audit log, and the refusal of control characters in request text
-(``core.input_guard``).
+Locale selection, template filters and globals, security headers, the caching of pages and static
+files (``core.http_cache``, ``core.static_assets``), the client address for the audit log, and the
+refusal of control characters in request text (``core.input_guard``).
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ def _template_context():
 
 
 def init_web(app) -> None:
-    from core import logs, metrics
+    from core import http_cache, logs, metrics, static_assets
 
     # First, so that even a request the input guard refuses gets its id, its log line and its latency.
     logs.configure(app)
@@ -118,6 +118,8 @@ def init_web(app) -> None:
     app.before_request(_remember_origin)
     app.before_request(refuse_control_characters)
     app.after_request(_security_headers)
+    http_cache.init_app(app)
+    static_assets.init_app(app)
     app.context_processor(_template_context)
     app.add_template_filter(format_rupiah, "rupiah")
     app.add_template_filter(format_size, "filesize")
