@@ -44,9 +44,9 @@ def import_command(file: str, skip_bad: bool, lang: str | None) -> None:
         with _bar(result.imported, _("Indexing")) as advance:
             failed = importer.index_imported(result, progress=advance)
         click.echo(_("imported %(count)d item(s), skipped %(bad)d", count=result.imported, bad=result.bad))
-        if failed:
-            click.echo(_("%(count)d item(s) are not in the search index yet: the update failed and is retried by "
-                         "the sweep (see flask search verify)", count=failed), err=True)
+        if failed:  # committed, but not findable yet: a script running the import must hear of it
+            raise click.ClickException(_("%(count)d item(s) are not in the search index yet: the update failed "
+                                         "and is retried by the sweep (see flask search verify)", count=failed))
 
 
 @contextmanager

@@ -174,7 +174,7 @@ def _files(record: dict, base: Path | None, errors: list[str]) -> list[Path]:
 def parse(line: int, record: dict, known_refs: set[str], base: Path | None = None) -> Row:
     errors = []
     ref = _text(record, "ref")
-    if any(has_forbidden(str(value)) for value in [*record.keys(), *record.values()] if value is not None):
+    if has_forbidden("\n".join(str(value) for value in (*record.keys(), *record.values()) if value is not None)):
         errors.append(_("the row holds control characters (such as a NUL byte)"))
     if not ref:
         errors.append(_("ref is missing"))

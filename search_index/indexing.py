@@ -100,12 +100,13 @@ def _update_index(pairs: list[tuple[str, str]]) -> None:
 
 
 def index_now(source: str, keys: Iterable, progress: Callable[[int], None] | None = None,
-              batch: int = BATCH) -> int:
+              batch: int | None = None) -> int:
     """Index the committed documents ``keys`` of ``source`` now, in one pass of ``batch`` documents at a time:
     a bulk import's update after its commit, instead of one mark per row.  A batch that fails is kept in
     ``search_pending`` for the retry sweep, as a failed after-commit update is; returns how many failed.
-    ``progress`` is told the size of each batch done."""
+    ``progress`` is told the size of each batch done (``batch`` defaults to ``BATCH``)."""
     app = current_app._get_current_object()
+    batch = batch or BATCH
     indexer = INDEXER.get(app)
     failed = 0
     keys = iter(keys)

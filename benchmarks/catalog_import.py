@@ -1,0 +1,244 @@
+"""The catalog import at scale: ``flask catalog import`` of 100,000 items, items per second and peak memory.
+
+    .venv/bin/python benchmarks/catalog_import.py [--items 100000] [--small 10000] [--backends sqlite,postgresql]
+                                                  [--postgres-url postgresql://postgres@127.0.0.1:5432/test]
+
+``write_csv(path, count)`` writes a realistic import file: the search benchmark's seeded corpus
+(``benchmarks/search_corpus.py``: Indonesian and English titles, abstracts of about 700 characters,
+keywords, every province and the shipped regencies, four kinds, free, paid and restricted access) with the
+catalog's own subject codes, flat tariffs for paid items and released items only (so every one is indexed).
+Each file is imported by the real command (``flask catalog import FILE``, through Flask's CLI runner) in a
+child process on a freshly migrated database: SQLite with the Whoosh index, and PostgreSQL (a
+``bench_import_*`` database, dropped afterwards) with the PostgreSQL search backend.  Each database is
+imported at two sizes so the peak resident memory (``VmHWM`` of ``/proc/self/status``, interpreter and
+application included; the baseline is the same process before the import) shows whether memory grows with
+the file.  Rates are given by wall-clock time and by the child's CPU time (the database server's CPU is not
+in it), for the whole command and for its two phases (stream, validate, insert and commit; then index).
+Writes the section "Catalog import" of ``docs/benchmarks.md`` when run at 100,000 items or more.
+Targets (issue 16): at least 2,000 items/s, memory flat whatever the file size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+from benchmarks.sections import write_section  # noqa: E402
+
+COLUMNS = ["ref", "kind", "title_id", "title_en", "abstract_id", "abstract_en", "keywords", "subject", "region",
+           "year", "unit", "access", "tariff_kind", "price", "status", "release_at"]
+# the corpus's subject codes -> the catalog's (catalog/data/subjects.csv)
+SUBJECTS = {"EKO.TAN": "TAN.PGN", "SOS.TNK": "SOS.NAK", "EKO.PDG": "EKO.DAG", "EKO.TRN": "EKO.IND",
+            "SOS.KMS": "SOS.MSK", "EKO.NRC": "EKO.PDRB", "EKO.PWS": "EKO.DAG", "SOS.PDD": "SOS.DIK"}
+UNITS = ["Direktorat Statistik Kependudukan", "Direktorat Statistik Harga", "Direktorat Neraca Produksi",
+         "Direktorat Statistik Ketenagakerjaan", "BPS Provinsi Nusa Tenggara Barat"]
+TARGET_RATE = 2_000
+FLAT_WITHIN = 1.10  # "flat": the peak at the full size within 10 % of the peak at the small size
+
+
+def write_csv(path: Path, count: int, prefix: str = "bench") -> None:
+    """A realistic ``flask catalog import`` file of ``count`` released items (the same for the same count)."""
+    from benchmarks.search_corpus import documents
+
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(COLUMNS)
+        for n, doc in enumerate(documents(count)):
+            writer.writerow([f"{prefix}-{doc.key}", doc.kind, doc.title_id, doc.title_en, doc.abstract_id,
+                             doc.abstract_en, ";".join(doc.keywords), SUBJECTS.get(doc.subject, doc.subject),
+                             doc.region, doc.year, UNITS[n % len(UNITS)], doc.access,
+                             "flat" if doc.access == "paid" else "none", doc.price or "", "released",
+                             doc.released_at.isoformat()])
+
+
+def peak_mb() -> float:
+    """The process's peak resident memory in MB (``VmHWM``)."""
+    with open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def child(url: str, search: str, path: str, workdir: str) -> dict:
+    """In a fresh process: migrate, then run ``flask catalog import`` once; times, items, peak memory."""
+    import logging
+
+    from flask_migrate import upgrade
+
+    from app import create_app
+    from catalog import importer
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "STATDESK_ENV": "testing", "TESTING": True,
+                      "SECRET_KEY": "benchmark-secret-key-0123456789abcdef", "STATDESK_MAIL_TRANSPORT": None,
+                      "STATDESK_SEARCH_BACKEND": search, "STATDESK_SEARCH_DIR": os.path.join(workdir, "search")})
+    with app.app_context():
+        upgrade()
+    logging.disable(logging.INFO)  # alembic's and the app's info lines are not the measure
+    baseline = peak_mb()
+    phase = {}
+    index_imported = importer.index_imported
+
+    def timed_index(result, progress=lambda count: None):  # the command's second phase, timed on its own
+        phase["index_started"], phase["index_cpu"] = time.perf_counter(), time.process_time()
+        failed = index_imported(result, progress)
+        phase["index_seconds"] = time.perf_counter() - phase["index_started"]
+        phase["index_cpu"] = time.process_time() - phase["index_cpu"]
+        return failed
+
+    importer.index_imported = timed_index
+    started, cpu = time.perf_counter(), time.process_time()
+    outcome = app.test_cli_runner().invoke(args=["catalog", "import", path, "--lang", "en"])
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    if outcome.exit_code != 0:
+        raise RuntimeError(f"the import failed: {outcome.output[-2000:]}")
+    with app.app_context():
+        from search_index import indexing, service
+        from search_index.backend import SearchRequest
+
+        indexed = service.backend().search(SearchRequest(facets=(), per_page=1)).total
+        pending = indexing.pending_count()
+    return {"seconds": seconds, "cpu": cpu, "items": int(outcome.output.split("imported ")[1].split()[0]),
+            "import_seconds": phase["index_started"] - started, "index_seconds": phase["index_seconds"],
+            "import_cpu": cpu - phase["index_cpu"], "index_cpu": phase["index_cpu"], "indexed": indexed,
+            "pending": pending, "peak_mb": peak_mb(), "baseline_mb": baseline, "load": os.getloadavg()[0]}
+
+
+def _run_child(url: str, search: str, path: Path, workdir: Path) -> dict:
+    command = [sys.executable, __file__, "--child", url, "--search", search, "--file", str(path),
+               "--workdir", str(workdir)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode:
+        raise RuntimeError(f"the import child failed ({done.returncode}): {done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _postgres(server_url: str):
+    import sqlalchemy as sa
+
+    server = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    name = f"bench_import_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
+
+    def drop():
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return url, drop
+
+
+def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch: Path, server_url: str) -> dict:
+    """Each size imported into its own fresh database of ``backend``."""
+    runs = {}
+    for size in sizes:
+        workdir = scratch / f"{backend}-{size}"
+        workdir.mkdir()
+        if backend == "sqlite":
+            runs[size] = _run_child(f"sqlite:///{workdir}/catalog.db", "whoosh", files[size], workdir)
+            continue
+        url, drop = _postgres(server_url)
+        try:
+            runs[size] = _run_child(url, "postgresql", files[size], workdir)
+        finally:
+            drop()
+    return runs
+
+
+def report(sizes: list[int], generated: float, runs: dict[str, dict[int, dict]]) -> tuple[str, bool]:
+    small, full = sizes
+    lines = [
+        "## Catalog import",
+        "",
+        f"`benchmarks/catalog_import.py --items {full}`: a realistic import file (`write_csv`: the search "
+        "benchmark's seeded corpus, abstracts of about 700 characters in both languages, every item released so "
+        f"every item is indexed; {full:,} items written in {generated:.0f} s) imported by `flask catalog import` in "
+        "a child process on a freshly migrated database, at two sizes. The command streams the file, validates "
+        "2,000 rows at a time, inserts them with bulk statements in one transaction, commits, then indexes the new "
+        "items in one pass (batches of 1,000). Phase 1 is the stream, validation, inserts and commit; phase 2 the "
+        "index pass. CPU time is the child's (the PostgreSQL server's is not in it). Peak memory is the child's "
+        "maximum resident set (`VmHWM`), interpreter and application included; baseline: the same process before "
+        "the import.",
+        "",
+        "| database / index | items | wall time | items/s (wall) | CPU time | items/s (CPU) | phase 1 items/s "
+        "(wall / CPU) | phase 2 items/s (wall / CPU) | indexed | peak memory | baseline | load |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    rate_met, flat_met = True, True
+    for name, by_size in runs.items():
+        for size in sizes:
+            run = by_size[size]
+            n = run["items"]
+            lines.append(
+                f"| {name} | {n:,} | {run['seconds']:.0f} s | {n / run['seconds']:,.0f} | {run['cpu']:.0f} s | "
+                f"{n / run['cpu']:,.0f} | {n / run['import_seconds']:,.0f} / {n / run['import_cpu']:,.0f} | "
+                f"{n / run['index_seconds']:,.0f} / {n / max(run['index_cpu'], 1e-9):,.0f} | "
+                f"{run['indexed']:,}{'' if not run['pending'] else ', ' + str(run['pending']) + ' pending'} | "
+                f"{run['peak_mb']:.0f} MB | {run['baseline_mb']:.0f} MB | {run['load']:.1f} |")
+        top = by_size[full]
+        rate_met = rate_met and top["items"] / top["cpu"] >= TARGET_RATE
+        flat_met = flat_met and by_size[full]["peak_mb"] <= by_size[small]["peak_mb"] * FLAT_WITHIN
+    lines += [
+        "",
+        f"Load average at the end of each run is in the last column ({os.cpu_count()} CPUs, shared with other work), "
+        "so wall-clock rates understate the import; the CPU-time rate is the one compared with the target.",
+        "",
+        f"Target ≥ {TARGET_RATE:,} items/s for the whole command at {full:,} items (CPU time): "
+        f"{'met' if rate_met else 'NOT met'}. Memory flat (peak at {full:,} items within "
+        f"{(FLAT_WITHIN - 1) * 100:.0f} % of the peak at {small:,}): {'met' if flat_met else 'NOT met'}.",
+    ]
+    return "\n".join(lines), rate_met and flat_met
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--items", type=int, default=100_000)
+    parser.add_argument("--small", type=int, default=None, help="the second size (default: a tenth)")
+    parser.add_argument("--backends", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default=os.environ.get("STATDESK_TEST_POSTGRES_URL",
+                                                                  "postgresql://postgres@127.0.0.1:5432/test"))
+    parser.add_argument("--child")
+    parser.add_argument("--search")
+    parser.add_argument("--file")
+    parser.add_argument("--workdir")
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(child(args.child, args.search, args.file, args.workdir)))  # noqa: T201
+        return
+    sizes = [args.small or max(1, args.items // 10), args.items]
+    names = {"sqlite": "SQLite / Whoosh", "postgresql": "PostgreSQL / PostgreSQL"}
+    with tempfile.TemporaryDirectory() as folder:
+        scratch = Path(folder)
+        started = time.perf_counter()
+        files = {}
+        for size in sizes:
+            files[size] = scratch / f"items-{size}.csv"
+            write_csv(files[size], size)
+        generated = time.perf_counter() - started
+        runs = {}
+        for backend in args.backends.split(","):
+            runs[names[backend]] = run_backend(backend, sizes, files, scratch, args.postgres_url)
+            print(backend, runs[names[backend]], flush=True)  # noqa: T201
+    text, _met = report(sizes, generated, runs)
+    print(text)  # noqa: T201
+    if args.items >= 100_000:
+        write_section("Catalog import", text)
+
+
+if __name__ == "__main__":
+    main()
