@@ -28,8 +28,10 @@ import resource
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -143,20 +145,22 @@ def _postgres(server_url: str):
     return url, drop
 
 
-def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch: Path, server_url: str) -> dict:
-    """Each size imported into its own fresh database of ``backend``."""
+def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch: Path, server_url: str,
+                done) -> dict:
+    """Each size imported into its own fresh database of ``backend``; ``done()`` is called after each run."""
     runs = {}
     for size in sizes:
         workdir = scratch / f"{backend}-{size}"
         workdir.mkdir()
         if backend == "sqlite":
             runs[size] = _run_child(f"sqlite:///{workdir}/catalog.db", "whoosh", files[size], workdir)
-            continue
-        url, drop = _postgres(server_url)
-        try:
-            runs[size] = _run_child(url, "postgresql", files[size], workdir)
-        finally:
-            drop()
+        else:
+            url, drop = _postgres(server_url)
+            try:
+                runs[size] = _run_child(url, "postgresql", files[size], workdir)
+            finally:
+                drop()
+        done(backend, size, runs[size])
     return runs
 
 
@@ -167,22 +171,26 @@ def report(sizes: list[int], generated: float, runs: dict[str, dict[int, dict]])
         "",
         f"`benchmarks/catalog_import.py --items {full}`: a realistic import file (`write_csv`: the search "
         "benchmark's seeded corpus, abstracts of about 700 characters in both languages, every item released so "
-        f"every item is indexed; {full:,} items written in {generated:.0f} s) imported by `flask catalog import` in "
+        f"every item is indexed; both files written in {generated:.0f} s) imported by `flask catalog import` in "
         "a child process on a freshly migrated database, at two sizes. The command streams the file, validates "
         "2,000 rows at a time, inserts them with bulk statements in one transaction, commits, then indexes the new "
         "items in one pass (batches of 1,000). Phase 1 is the stream, validation, inserts and commit; phase 2 the "
         "index pass. CPU time is the child's (the PostgreSQL server's is not in it). Peak memory is the child's "
         "maximum resident set (`VmHWM`), interpreter and application included; baseline: the same process before "
-        "the import.",
+        "the import. SQLite and PostgreSQL ran side by side.",
         "",
         "| database / index | items | wall time | items/s (wall) | CPU time | items/s (CPU) | phase 1 items/s "
         "(wall / CPU) | phase 2 items/s (wall / CPU) | indexed | peak memory | baseline | load |",
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    rate_met, flat_met = True, True
+    rate_met, flat_met, complete = True, True, True
     for name, by_size in runs.items():
         for size in sizes:
-            run = by_size[size]
+            run = by_size.get(size)
+            if run is None:
+                complete = False
+                lines.append(f"| {name} | {size:,} | not finished when the run was stopped | | | | | | | | | |")
+                continue
             n = run["items"]
             lines.append(
                 f"| {name} | {n:,} | {run['seconds']:.0f} s | {n / run['seconds']:,.0f} | {run['cpu']:.0f} s | "
@@ -190,19 +198,24 @@ def report(sizes: list[int], generated: float, runs: dict[str, dict[int, dict]])
                 f"{n / run['index_seconds']:,.0f} / {n / max(run['index_cpu'], 1e-9):,.0f} | "
                 f"{run['indexed']:,}{'' if not run['pending'] else ', ' + str(run['pending']) + ' pending'} | "
                 f"{run['peak_mb']:.0f} MB | {run['baseline_mb']:.0f} MB | {run['load']:.1f} |")
-        top = by_size[full]
-        rate_met = rate_met and top["items"] / top["cpu"] >= TARGET_RATE
-        flat_met = flat_met and by_size[full]["peak_mb"] <= by_size[small]["peak_mb"] * FLAT_WITHIN
+        if full in by_size:
+            rate_met = rate_met and by_size[full]["items"] / by_size[full]["cpu"] >= TARGET_RATE
+        if full in by_size and small in by_size:
+            flat_met = flat_met and by_size[full]["peak_mb"] <= by_size[small]["peak_mb"] * FLAT_WITHIN
+
+    def verdict(met: bool) -> str:  # a target missed by a finished run is missed; else only finished runs tell
+        return "met" if met and complete else "NOT met" if not met else "not measured (runs missing)"
+
     lines += [
         "",
         f"Load average at the end of each run is in the last column ({os.cpu_count()} CPUs, shared with other work), "
         "so wall-clock rates understate the import; the CPU-time rate is the one compared with the target.",
         "",
         f"Target ≥ {TARGET_RATE:,} items/s for the whole command at {full:,} items (CPU time): "
-        f"{'met' if rate_met else 'NOT met'}. Memory flat (peak at {full:,} items within "
-        f"{(FLAT_WITHIN - 1) * 100:.0f} % of the peak at {small:,}): {'met' if flat_met else 'NOT met'}.",
+        f"{verdict(rate_met)}. Memory flat (peak at {full:,} items within "
+        f"{(FLAT_WITHIN - 1) * 100:.0f} % of the peak at {small:,}): {verdict(flat_met)}.",
     ]
-    return "\n".join(lines), rate_met and flat_met
+    return "\n".join(lines), rate_met and flat_met and complete
 
 
 def main() -> None:
@@ -230,14 +243,21 @@ def main() -> None:
             files[size] = scratch / f"items-{size}.csv"
             write_csv(files[size], size)
         generated = time.perf_counter() - started
-        runs = {}
-        for backend in args.backends.split(","):
-            runs[names[backend]] = run_backend(backend, sizes, files, scratch, args.postgres_url)
-            print(backend, runs[names[backend]], flush=True)  # noqa: T201
-    text, _met = report(sizes, generated, runs)
-    print(text)  # noqa: T201
-    if args.items >= 100_000:
-        write_section("Catalog import", text)
+        runs: dict[str, dict[int, dict]] = {names[backend]: {} for backend in args.backends.split(",")}
+        lock = threading.Lock()
+
+        def done(backend: str, size: int, run: dict) -> None:  # the section grows as runs finish
+            with lock:
+                runs[names[backend]][size] = run
+                print(backend, size, run, flush=True)  # noqa: T201
+                if args.items >= 100_000:
+                    write_section("Catalog import", report(sizes, generated, runs)[0])
+
+        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
+            for future in [pool.submit(run_backend, backend, sizes, files, scratch, args.postgres_url, done)
+                           for backend in args.backends.split(",")]:
+                future.result()
+    print(report(sizes, generated, runs)[0])  # noqa: T201
 
 
 if __name__ == "__main__":
