@@ -24,7 +24,6 @@ import argparse
 import csv
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
@@ -32,11 +31,13 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
+from benchmarks.legacy_import import peak_mb  # noqa: E402 - VmHWM, as that benchmark reads it
 from benchmarks.sections import write_section  # noqa: E402
 
 COLUMNS = ["ref", "kind", "title_id", "title_en", "abstract_id", "abstract_en", "keywords", "subject", "region",
@@ -63,15 +64,6 @@ def write_csv(path: Path, count: int, prefix: str = "bench") -> None:
                              doc.region, doc.year, UNITS[n % len(UNITS)], doc.access,
                              "flat" if doc.access == "paid" else "none", doc.price or "", "released",
                              doc.released_at.isoformat()])
-
-
-def peak_mb() -> float:
-    """The process's peak resident memory in MB (``VmHWM``)."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def child(url: str, search: str, path: str, workdir: str) -> dict:
@@ -127,22 +119,22 @@ def _run_child(url: str, search: str, path: Path, workdir: Path) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def _postgres(server_url: str):
+@contextmanager
+def bench_database(server_url: str):
+    """A fresh ``bench_import_*`` database on the server of ``server_url`` (its URL), dropped afterwards."""
     import sqlalchemy as sa
 
-    server = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
-    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    server = sa.engine.make_url(server_url.replace("postgresql://", "postgresql+psycopg://", 1))
     name = f"bench_import_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
-
-    def drop():
+    admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
         with admin.connect() as connection:
             connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
-
-    return url, drop
 
 
 def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch: Path, server_url: str,
@@ -155,11 +147,8 @@ def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch:
         if backend == "sqlite":
             runs[size] = _run_child(f"sqlite:///{workdir}/catalog.db", "whoosh", files[size], workdir)
         else:
-            url, drop = _postgres(server_url)
-            try:
+            with bench_database(server_url) as url:
                 runs[size] = _run_child(url, "postgresql", files[size], workdir)
-            finally:
-                drop()
         done(backend, size, runs[size])
     return runs
 
