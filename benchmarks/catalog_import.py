@@ -47,6 +47,7 @@ SUBJECTS = {"EKO.TAN": "TAN.PGN", "SOS.TNK": "SOS.NAK", "EKO.PDG": "EKO.DAG", "E
             "SOS.KMS": "SOS.MSK", "EKO.NRC": "EKO.PDRB", "EKO.PWS": "EKO.DAG", "SOS.PDD": "SOS.DIK"}
 UNITS = ["Direktorat Statistik Kependudukan", "Direktorat Statistik Harga", "Direktorat Neraca Produksi",
          "Direktorat Statistik Ketenagakerjaan", "BPS Provinsi Nusa Tenggara Barat"]
+NAMES = {"sqlite": "SQLite / Whoosh", "postgresql": "PostgreSQL / PostgreSQL"}
 TARGET_RATE = 2_000
 FLAT_WITHIN = 1.10  # "flat": the peak at the full size within 10 % of the peak at the small size
 
@@ -66,8 +67,9 @@ def write_csv(path: Path, count: int, prefix: str = "bench") -> None:
                              doc.released_at.isoformat()])
 
 
-def child(url: str, search: str, path: str, workdir: str) -> dict:
-    """In a fresh process: migrate, then run ``flask catalog import`` once; times, items, peak memory."""
+def child(url: str, search: str, path: str, workdir: str, index: bool = True) -> dict:
+    """In a fresh process: migrate, then run ``flask catalog import`` once; times, items, peak memory.
+    ``index=False`` installs no indexer, so the index pass only walks the new ids (phase 1 measured alone)."""
     import logging
 
     from flask_migrate import upgrade
@@ -80,6 +82,10 @@ def child(url: str, search: str, path: str, workdir: str) -> dict:
                       "STATDESK_SEARCH_BACKEND": search, "STATDESK_SEARCH_DIR": os.path.join(workdir, "search")})
     with app.app_context():
         upgrade()
+    if not index:
+        from search_index.indexing import set_indexer
+
+        set_indexer(app, None)
     logging.disable(logging.INFO)  # alembic's and the app's info lines are not the measure
     baseline = peak_mb()
     phase = {}
@@ -102,17 +108,18 @@ def child(url: str, search: str, path: str, workdir: str) -> dict:
         from search_index import indexing, service
         from search_index.backend import SearchRequest
 
-        indexed = service.backend().search(SearchRequest(facets=(), per_page=1)).total
+        indexed = service.backend().search(SearchRequest(facets=(), per_page=1)).total if index else 0
         pending = indexing.pending_count()
     return {"seconds": seconds, "cpu": cpu, "items": int(outcome.output.split("imported ")[1].split()[0]),
             "import_seconds": phase["index_started"] - started, "index_seconds": phase["index_seconds"],
             "import_cpu": cpu - phase["index_cpu"], "index_cpu": phase["index_cpu"], "indexed": indexed,
-            "pending": pending, "peak_mb": peak_mb(), "baseline_mb": baseline, "load": os.getloadavg()[0]}
+            "pending": pending, "peak_mb": peak_mb(), "baseline_mb": baseline, "load": os.getloadavg()[0],
+            "index": index}
 
 
-def _run_child(url: str, search: str, path: Path, workdir: Path) -> dict:
+def _run_child(url: str, search: str, path: Path, workdir: Path, index: bool = True) -> dict:
     command = [sys.executable, __file__, "--child", url, "--search", search, "--file", str(path),
-               "--workdir", str(workdir)]
+               "--workdir", str(workdir), *([] if index else ["--no-index"])]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode:
         raise RuntimeError(f"the import child failed ({done.returncode}): {done.stderr[-3000:]}")
@@ -138,17 +145,17 @@ def bench_database(server_url: str):
 
 
 def run_backend(backend: str, sizes: list[int], files: dict[int, Path], scratch: Path, server_url: str,
-                done) -> dict:
+                done, index: bool = True) -> dict:
     """Each size imported into its own fresh database of ``backend``; ``done()`` is called after each run."""
     runs = {}
     for size in sizes:
         workdir = scratch / f"{backend}-{size}"
         workdir.mkdir()
         if backend == "sqlite":
-            runs[size] = _run_child(f"sqlite:///{workdir}/catalog.db", "whoosh", files[size], workdir)
+            runs[size] = _run_child(f"sqlite:///{workdir}/catalog.db", "whoosh", files[size], workdir, index)
         else:
             with bench_database(server_url) as url:
-                runs[size] = _run_child(url, "postgresql", files[size], workdir)
+                runs[size] = _run_child(url, "postgresql", files[size], workdir, index)
         done(backend, size, runs[size])
     return runs
 
@@ -160,7 +167,8 @@ def report(sizes: list[int], generated: float, runs: dict[str, dict[int, dict]])
         "",
         f"`benchmarks/catalog_import.py --items {full}`: a realistic import file (`write_csv`: the search "
         "benchmark's seeded corpus, abstracts of about 700 characters in both languages, every item released so "
-        f"every item is indexed; both files written in {generated:.0f} s) imported by `flask catalog import` in "
+        f"every item is indexed{f'; both files written in {generated:.0f} s' if generated else ''}) imported by "
+        "`flask catalog import` in "
         "a child process on a freshly migrated database, at two sizes. The command streams the file, validates "
         "2,000 rows at a time, inserts them with bulk statements in one transaction, commits, then indexes the new "
         "items in one pass (batches of 1,000). Phase 1 is the stream, validation, inserts and commit; phase 2 the "
@@ -207,6 +215,26 @@ def report(sizes: list[int], generated: float, runs: dict[str, dict[int, dict]])
     return "\n".join(lines), rate_met and flat_met and complete
 
 
+def merged(log: str | None, sizes: list[int]) -> dict[str, dict[int, dict]]:
+    """The finished runs earlier runs printed (lines ``backend size {figures}``; ``log``: their outputs,
+    comma-separated), by row name."""
+    import ast
+
+    found: dict[str, dict[int, dict]] = {}
+    for path in filter(None, (log or "").split(",")):
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            backend, _sep, rest = line.partition(" ")
+            size, _sep, figures = rest.partition(" ")
+            if backend in NAMES and size.isdigit() and int(size) in sizes and figures.startswith("{"):
+                run = ast.literal_eval(figures)
+                found.setdefault(row_name(backend, run.get("index", True)), {})[int(size)] = run
+    return found
+
+
+def row_name(backend: str, index: bool) -> str:
+    return NAMES[backend] if index else NAMES[backend].split(" / ")[0] + " / no index pass"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=int, default=100_000)
@@ -218,21 +246,27 @@ def main() -> None:
     parser.add_argument("--search")
     parser.add_argument("--file")
     parser.add_argument("--workdir")
+    parser.add_argument("--no-index", action="store_true", help="(child) install no indexer")
+    parser.add_argument("--without-index", default="", help="backends run with no index pass (phase 1 alone)")
+    parser.add_argument("--merge", help="the output of an earlier run whose finished runs join this report")
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(child(args.child, args.search, args.file, args.workdir)))  # noqa: T201
+        print(json.dumps(child(args.child, args.search, args.file, args.workdir, not args.no_index)))  # noqa: T201
         return
     sizes = [args.small or max(1, args.items // 10), args.items]
-    names = {"sqlite": "SQLite / Whoosh", "postgresql": "PostgreSQL / PostgreSQL"}
+    without = set(filter(None, args.without_index.split(",")))
+    backends = list(filter(None, args.backends.split(",")))
+    names = {backend: row_name(backend, backend not in without) for backend in backends}
     with tempfile.TemporaryDirectory() as folder:
         scratch = Path(folder)
         started = time.perf_counter()
         files = {}
-        for size in sizes:
+        for size in sizes if backends else ():
             files[size] = scratch / f"items-{size}.csv"
             write_csv(files[size], size)
         generated = time.perf_counter() - started
-        runs: dict[str, dict[int, dict]] = {names[backend]: {} for backend in args.backends.split(",")}
+        runs: dict[str, dict[int, dict]] = merged(args.merge, sizes)
+        runs.update({names[backend]: {} for backend in backends})
         lock = threading.Lock()
 
         def done(backend: str, size: int, run: dict) -> None:  # the section grows as runs finish
@@ -242,9 +276,9 @@ def main() -> None:
                 if args.items >= 100_000:
                     write_section("Catalog import", report(sizes, generated, runs)[0])
 
-        with ThreadPoolExecutor(max_workers=len(runs)) as pool:
-            for future in [pool.submit(run_backend, backend, sizes, files, scratch, args.postgres_url, done)
-                           for backend in args.backends.split(",")]:
+        with ThreadPoolExecutor(max_workers=max(len(backends), 1)) as pool:
+            for future in [pool.submit(run_backend, backend, sizes, files, scratch, args.postgres_url, done,
+                                       backend not in without) for backend in backends]:
                 future.result()
     print(report(sizes, generated, runs)[0])  # noqa: T201
 
