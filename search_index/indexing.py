@@ -10,6 +10,10 @@ reaches the index.  A failed update is logged as "search: index update after
 commit failed" and does not undo the commit; ``flask search verify`` finds what the
 index missed and ``flask search reindex`` repairs it.
 
+A bulk import (``flask catalog import``) marks nothing row by row: once it has committed it hands its
+new keys to ``index_now``, which indexes them in one pass of bounded batches, a failed batch kept for
+the retry sweep as a failed after-commit update is.
+
 The indexer is whatever ``set_indexer(app, indexer)`` installed: an object with
 ``apply(documents, removed)`` where ``documents`` are the public
 ``SearchDocument``s to (re)index and ``removed`` the ``(source, key)`` pairs to
