@@ -293,7 +293,10 @@ def main() -> None:
             for future in [pool.submit(run_backend, backend, sizes, files, scratch, args.postgres_url, done,
                                        backend not in without) for backend in backends]:
                 future.result()
-    print(report(sizes, generated, runs)[0])  # noqa: T201
+    text = report(sizes, generated, runs)[0]
+    print(text)  # noqa: T201
+    if args.items >= 100_000:
+        write_section("Catalog import", text)
 
 
 if __name__ == "__main__":
