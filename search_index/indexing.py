@@ -10,6 +10,10 @@ reaches the index.  A failed update is logged as "search: index update after
 commit failed" and does not undo the commit; ``flask search verify`` finds what the
 index missed and ``flask search reindex`` repairs it.
 
+A bulk import (``flask catalog import``) marks nothing row by row: once it has committed it hands its
+new keys to ``index_now``, which indexes them in one pass of bounded batches, a failed batch kept for
+the retry sweep as a failed after-commit update is.
+
 The indexer is whatever ``set_indexer(app, indexer)`` installed: an object with
 ``apply(documents, removed)`` where ``documents`` are the public
 ``SearchDocument``s to (re)index and ``removed`` the ``(source, key)`` pairs to
@@ -19,6 +23,8 @@ drop.  With no indexer installed, marks are simply discarded after the commit.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
+from itertools import islice
 from typing import Protocol
 
 import sqlalchemy as sa
@@ -95,6 +101,32 @@ def _update_index(pairs: list[tuple[str, str]]) -> None:
             error = exc
     if failed:
         _keep(failed, error)
+
+
+def index_now(source: str, keys: Iterable, progress: Callable[[int], None] | None = None,
+              batch: int | None = None) -> int:
+    """Index the committed documents ``keys`` of ``source`` now, in one pass of ``batch`` documents at a time:
+    a bulk import's update after its commit, instead of one mark per row.  A batch that fails is kept in
+    ``search_pending`` for the retry sweep, as a failed after-commit update is; returns how many failed.
+    ``progress`` is told the size of each batch done (``batch`` defaults to ``BATCH``)."""
+    app = current_app._get_current_object()
+    batch = batch or BATCH
+    indexer = INDEXER.get(app)
+    failed = 0
+    keys = iter(keys)
+    while pairs := [(source, str(key)) for key in islice(keys, batch)]:
+        if indexer is not None:
+            try:
+                indexer.apply(*load_documents(app, pairs))
+            except Exception as exc:  # noqa: BLE001 - kept for the retry and reported, never swallowed
+                app.logger.exception("search: index update of %d document(s) failed; kept for retry", len(pairs))
+                db.session.rollback()
+                _keep(pairs, exc)
+                failed += len(pairs)
+        db.session.expunge_all()  # the batch's objects are not needed any more
+        if progress:
+            progress(len(pairs))
+    return failed
 
 
 def _keep(pairs: list[tuple[str, str]], error: BaseException | None) -> None:

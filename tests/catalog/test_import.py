@@ -130,3 +130,91 @@ def test_a_row_with_a_nul_byte_or_an_overlong_ref_is_a_bad_row(app, tmp_path):
     assert "line 2: the row holds control characters" in result.output
     assert "line 3: ref may have at most 80 characters" in result.output
     assert _count(app) == 0
+
+
+def test_a_bad_row_in_a_later_batch_leaves_nothing_written(app, tmp_path, monkeypatch):
+    """The whole file is one transaction: batches written before the bad row is met are rolled back."""
+    from catalog import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + GOOD[1] + GOOD[2] + BAD[0], encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code != 0 and "line 5:" in result.output and "1 bad row(s) of 4" in result.output
+    assert _count(app) == 0
+
+
+def test_a_ref_repeated_in_a_later_batch_is_reported(app, tmp_path, monkeypatch):
+    """Refs written by earlier batches of the same import (and refs of bad rows) count as taken."""
+    from catalog import importer
+
+    monkeypatch.setattr(importer, "BATCH", 2)
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + BAD[0] + GOOD[2] + GOOD[0] + BAD[0].replace(",tabel,", ",table,"),
+                    encoding="utf-8")
+    result = _run(app, path)
+    assert "line 5: ref old-1 already exists or repeats" in result.output
+    assert "line 6: ref old-4 already exists or repeats" in result.output
+    assert _count(app) == 0
+    assert _run(app, path, "--skip-bad").exit_code == 0 and _count(app) == 2
+
+
+def test_a_json_file_is_read_a_chunk_at_a_time(app, tmp_path, monkeypatch):
+    """Records and numbers that straddle the chunks of the streamed JSON reader decode as ``json`` would."""
+    from catalog import importer
+
+    records = [{"ref": f"j-{n}", "kind": "table", "title_id": f"Luas Panen Padi {n} \"kutip\" ü",
+                "subject": "TAN.PGN", "region": "52", "year": 2000 + n, "unit": "Direktorat Tanaman"}
+               for n in range(12)] + [12345, [], "teks"]
+    path = tmp_path / "katalog.json"
+    path.write_text(" \n " + json.dumps(records, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    monkeypatch.setattr(importer, "JSON_CHUNK", 7)
+    assert importer.read_rows(path) == [(n, r if isinstance(r, dict) else {}) for n, r in enumerate(records, 1)]
+    for broken in ("[{\"ref\": 1}", "[{\"ref\": 1} {\"ref\": 2}]", "{\"ref\": 1}"):
+        path.write_text(broken, encoding="utf-8")
+        result = _run(app, path)
+        assert result.exit_code != 0 and "cannot read" in result.output and result.exception is not None
+        assert isinstance(result.exception, SystemExit)
+
+
+class Recorder:
+    def __init__(self):
+        self.batches = []
+
+    def apply(self, documents, removed):
+        self.batches.append(([d.key for d in documents], removed))
+
+
+def test_the_imported_items_are_indexed_in_one_pass_after_the_commit(app, tmp_path, monkeypatch):
+    from search_index import indexing
+
+    monkeypatch.setattr(indexing, "BATCH", 2)
+    recorder = Recorder()
+    indexing.set_indexer(app, recorder)
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0] + BAD[0], encoding="utf-8")
+    assert _run(app, path).exit_code != 0 and recorder.batches == []  # refused: nothing committed, nothing indexed
+    path.write_text(HEADER + "".join(GOOD) + GOOD[0].replace("old-1", "old-9"), encoding="utf-8")
+    assert _run(app, path).exit_code == 0
+    with app.app_context():
+        ids = {ref: str(i) for ref, i in db.session.execute(sa.select(Item.ref, Item.id))}
+    # old-2 (scheduled in 2027) and old-3 (draft) are not public: they leave the index rather than enter it
+    assert recorder.batches == [([ids["old-1"]], [("catalog", ids["old-2"])]),
+                                ([ids["old-9"]], [("catalog", ids["old-3"])])]
+
+
+def test_a_failed_index_pass_keeps_the_items_for_the_retry_and_says_so(app, tmp_path):
+    from search_index import indexing
+
+    class Failing:
+        def apply(self, documents, removed):
+            raise OSError("no space left on device")
+
+    indexing.set_indexer(app, Failing())
+    path = tmp_path / "katalog.csv"
+    path.write_text(HEADER + GOOD[0], encoding="utf-8")
+    result = _run(app, path)
+    assert result.exit_code == 1 and "imported 1 item(s)" in result.output
+    assert "1 item(s) are not in the search index yet" in result.output
+    with app.app_context():
+        assert [row["attempts"] for row in indexing.pending()] == [1] and _count(app) == 1

@@ -63,7 +63,7 @@ def test_a_failed_index_write_is_kept_reported_and_retried(site, users, frozen, 
     assert site.test_cli_runner().invoke(args=["search", "verify"]).exit_code == 0
 
 
-@pytest.mark.manual  # 24 minutes here: the catalog import still writes row by row (issue 16)
+@pytest.mark.slow
 @pytest.mark.postgresql_only
 def test_a_bulk_import_is_searchable_when_the_command_returns(app_config, backend, tmp_path, frozen):  # noqa: F811
     """More than 70,000 items into the PostgreSQL backend: bounded index batches, the last item found at once."""
@@ -83,7 +83,7 @@ def test_a_bulk_import_is_searchable_when_the_command_returns(app_config, backen
                              "SOS.MSK", "5203", 2024, "Direktorat Statistik Kependudukan", "released",
                              "2026-01-01T00:00:00+07:00"])
     started = time.monotonic()
-    result = site.test_cli_runner().invoke(args=["catalog", "import", str(path)])
+    result = site.test_cli_runner().invoke(args=["catalog", "import", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert f"imported {count} item(s)" in result.output
     elapsed = time.monotonic() - started
