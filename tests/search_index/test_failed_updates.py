@@ -63,7 +63,7 @@ def test_a_failed_index_write_is_kept_reported_and_retried(site, users, frozen, 
     assert site.test_cli_runner().invoke(args=["search", "verify"]).exit_code == 0
 
 
-@pytest.mark.slow
+@pytest.mark.manual  # indexing 70,000 documents into PostgreSQL takes minutes even on a quiet machine
 @pytest.mark.postgresql_only
 def test_a_bulk_import_is_searchable_when_the_command_returns(app_config, backend, tmp_path, frozen):  # noqa: F811
     """More than 70,000 items into the PostgreSQL backend: bounded index batches, the last item found at once."""
