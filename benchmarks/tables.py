@@ -125,12 +125,12 @@ def _big_cube(app, item_id: int):
         db.session.add(version)
         db.session.flush()
         rng = random.Random(3)
-        store.insert_cells((version.id, pos, round(rng.uniform(0, 1000), 2), "", 0, False)
-                           for pos in range(structure.size))
+        store.write(version.id, list(range(structure.size)),
+                    [round(rng.uniform(0, 1000), 2) for _ in range(structure.size)], {})
         db.session.commit()
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect() as connection:
-                connection.exec_driver_sql("ANALYZE catalog_cube_cell")
+                connection.exec_driver_sql("ANALYZE catalog_cube_chunk")
     return structure
 
 
