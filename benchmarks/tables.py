@@ -275,7 +275,7 @@ def _fresh_postgres(url: str) -> str:
     """A new, migrated database on the server of ``url`` (dropped by the caller)."""
     import psycopg
 
-    name = f"statdesk_bench_tables_{os.getpid()}"
+    name = f"bench_tables_{os.getpid()}"
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}"')
         connection.execute(f'CREATE DATABASE "{name}"')

@@ -103,7 +103,9 @@ def select(loaded: Loaded, selection: Selection) -> dict[tuple[str, ...], Cell]:
     cells = store.read_cells(loaded.version.id, offsets)
     # offsets run in the row-major order of the chosen codes, as the product of the chosen lists does
     keys = itertools.product(*(selection.chosen[d.code] for d in loaded.structure.dimensions))
-    return {codes: cell for codes, cell in zip(keys, cells, strict=True) if cell is not None}
+    if None in cells:
+        return {codes: cell for codes, cell in zip(keys, cells, strict=True) if cell is not None}
+    return dict(zip(keys, cells, strict=True))
 
 
 def table_of(loaded: Loaded, selection: Selection) -> Pivot:

@@ -13,6 +13,7 @@ import json
 import sys
 from array import array
 from collections.abc import Iterable
+from itertools import repeat
 
 from catalog.tables.cube import Cell, Structure, cell_columns
 from catalog.tables.models import CHUNK, CubeVersion
@@ -105,63 +106,77 @@ def _ranges(numbers: list[int]) -> list[tuple[int, int]]:
     return [tuple(run) for run in runs]
 
 
-def _read_chunks(version_id: int, numbers: list[int] | None) -> dict[int, tuple[array, dict[int, list]]]:
-    """The stored chunks ``numbers`` (all of them for None): number → (figures, marks by index)."""
+def _read_chunks(version_id: int, numbers: list[int] | None) -> list[tuple[int, bytes, str | None]]:
+    """The stored chunks ``numbers`` (all of them for None) as ``(chunk, figures, marks)`` rows."""
     raw = db.session.connection().connection.driver_connection
     postgresql = _dialect() == "postgresql"
     statement = "SELECT chunk, figures, marks FROM catalog_cube_chunk WHERE version_id = {p}"
     params: list = [version_id]
     if numbers is not None:
         ranges = _ranges(numbers)
-        if len(ranges) <= MAX_RANGES:
-            statement += " AND (" + " OR ".join(["chunk BETWEEN {p} AND {p}"] * len(ranges)) + ")"
-            params += [bound for run in ranges for bound in run]
+        if len(ranges) <= MAX_RANGES:  # each range one walk along the primary key
+            statement = " UNION ALL ".join([statement + " AND chunk BETWEEN {p} AND {p}"] * len(ranges))
+            params = [value for first, last in ranges for value in (version_id, first, last)]
         elif postgresql:
             statement += " AND chunk = ANY({p})"
             params.append(numbers)
         else:
             statement += " AND chunk IN (SELECT value FROM json_each({p}))"
             params.append(json.dumps(numbers))
-    placeholder = "%s" if postgresql else "?"
     cursor = raw.cursor()
-    cursor.execute(statement.format(p=placeholder), params)  # only placeholders are formatted in
-    found = {}
-    for number, figures, marks in cursor.fetchall():
-        found[number] = (_unpack(bytes(figures)), {m[0]: m for m in json.loads(marks)} if marks else {})
-    return found
+    cursor.execute(statement.format(p="%s" if postgresql else "?"), params)  # only placeholders are formatted in
+    return cursor.fetchall()
+
+
+def _marks(text: str | None) -> dict[int, list]:
+    return {mark[0]: mark for mark in json.loads(text)} if text else {}
 
 
 def read_cells(version_id: int, offsets: list[int]) -> list[Cell | None]:
-    """The stored cells at ``offsets``, in the same order (None where the cube has no cell)."""
+    """The stored cells at ``offsets``, in the same order (None where the cube has no cell).
+
+    The chunks read are laid end to end in one array, so picking a figure is one index per cell;
+    only cells in chunks with marks, or without a figure, take a second look.
+    """
     if not offsets:
         return []
-    chunks = _read_chunks(version_id, sorted({offset >> _SHIFT for offset in offsets}))
-    missing = (None, None)
-    result: list[Cell | None] = []
-    append = result.append
-    for offset in offsets:
-        figures, marks = chunks.get(offset >> _SHIFT, missing)
+    shift, mask = _SHIFT, _MASK
+    numbers = sorted({offset >> shift for offset in offsets})
+    stored = {number: (figures, marks) for number, figures, marks in _read_chunks(version_id, numbers)}
+    flat, start, marked = array("d"), {}, {}
+    for number in numbers:
+        start[number] = len(flat)
+        figures, marks = stored.get(number, (None, None))
         if figures is None:
-            append(None)
+            flat.extend(_BLANK)
             continue
-        value = figures[offset & _MASK]
-        if value == value and not marks:  # a plain figure (NaN is never one)
-            append(Cell(value))
-            continue
-        mark = marks.get(offset & _MASK)
-        if mark is None:
-            append(Cell(value) if value == value else None)
-        else:
-            append(Cell(value if value == value else None, mark[1], mark[2], mark[3]))
-    return result
+        flat.frombytes(bytes(figures))
+        if marks:
+            marked[number] = _marks(marks)
+    if _SWAP:
+        flat.byteswap()
+    values = [flat[start[offset >> shift] + (offset & mask)] for offset in offsets]
+    # Cell(value) for every figure, made by tuple's own constructor (a named tuple's __new__ is Python code)
+    cells: list[Cell | None] = list(map(tuple.__new__, repeat(Cell), zip(values, repeat(""), repeat(0),
+                                                                        repeat(False))))
+    total = sum(values)
+    if marked or total != total:  # NaN: a symbol instead of a number, or no cell
+        for i, offset in enumerate(offsets):
+            value = values[i]
+            mark = marked.get(offset >> shift, {}).get(offset & mask)
+            if mark is not None:
+                cells[i] = Cell(value if value == value else None, mark[1], mark[2], mark[3])
+            elif value != value:
+                cells[i] = None
+    return cells
 
 
 def all_cells(version_id: int) -> dict[int, Cell]:
     """Every stored cell of a version by its offset."""
     cells = {}
-    for number, (figures, marks) in _read_chunks(version_id, None).items():
-        base = number << _SHIFT
-        for index, value in enumerate(figures):
+    for number, data, text in _read_chunks(version_id, None):
+        base, marks = number << _SHIFT, _marks(text)
+        for index, value in enumerate(_unpack(bytes(data))):
             mark = marks.get(index)
             if mark is not None:
                 cells[base + index] = Cell(value if value == value else None, mark[1], mark[2], mark[3])
