@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy import orm
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import event, orm
 
 from catalog import services as catalog_services
 from catalog.models import Item, ItemKind, ReleaseStatus

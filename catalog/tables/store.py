@@ -15,6 +15,8 @@ from array import array
 from collections.abc import Iterable
 from itertools import repeat
 
+import numpy as np
+
 from catalog.tables.cube import Cell, Structure, cell_columns
 from catalog.tables.models import CHUNK, CubeVersion
 from core.extensions import db
@@ -50,20 +52,21 @@ def _unpack(data: bytes) -> array:
 def chunk_rows(version_id: int, positions: list[int], values: list[float | None],
                marks: dict[int, tuple[str, int, bool]]) -> list[tuple[int, int, bytes, str | None]]:
     """``(version_id, chunk, figures, marks)`` rows for cells at ``positions`` (see ``models``)."""
-    chunks: dict[int, array] = {}
-    for pos, value in zip(positions, values, strict=True):
-        figures = chunks.get(pos >> _SHIFT)
-        if figures is None:
-            figures = chunks[pos >> _SHIFT] = array("d", _BLANK)
-        if value is not None:
-            figures[pos & _MASK] = value
+    if not positions:
+        return []
+    at = np.asarray(positions, dtype=np.int64)
+    figures = np.asarray([NAN if v is None else v for v in values] if None in values else values, dtype="<f8")
+    count = int(at.max() >> _SHIFT) + 1
+    flat = np.full(count * CHUNK, NAN, dtype="<f8")
+    flat[at] = figures
+    grid = flat.reshape(count, CHUNK)
     marked: dict[int, list] = {}
     for pos in sorted(marks):
         symbol, note, revised = marks[pos]
         marked.setdefault(pos >> _SHIFT, []).append([pos & _MASK, symbol, note, bool(revised)])
-    return [(version_id, number, _pack(chunks[number]),
+    return [(version_id, number, grid[number].tobytes(),
              json.dumps(marked[number], ensure_ascii=False) if number in marked else None)
-            for number in sorted(chunks)]
+            for number in np.unique(at >> _SHIFT).tolist()]
 
 
 def insert_rows(rows: Iterable[tuple[int, int, bytes, str | None]]) -> int:
