@@ -88,6 +88,15 @@ def load(item_id: int, number: int | None = None) -> Loaded | None:
     return Loaded(version, _structure(version)) if version else None
 
 
+def choose(found: list[CubeVersion], number: int | None = None) -> Loaded:
+    """Version ``number`` (the latest for None) among ``found`` (``versions``' list), or NotFound."""
+    version = found[0] if found and number is None else next((v for v in found if v.number == number), None)
+    if version is None:
+        raise NotFound(_("This table has no data yet.") if number is None else
+                       _("This table has no version %(n)s.", n=number))
+    return Loaded(version, _structure(version))
+
+
 def require(item_id: int, number: int | None = None) -> Loaded:
     loaded = load(item_id, number)
     if loaded is None:
