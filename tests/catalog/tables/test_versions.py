@@ -88,6 +88,26 @@ def test_a_draft_items_data_is_replaced_not_versioned(app, client, items, users,
     assert _cells(app, item_id)[("5201", "2022", "1")] == (13.6, "", False)
 
 
+def test_a_replaced_draft_is_shown_with_its_new_structure_and_cells(app, client, items, users, login, frozen_now):
+    """The viewer keeps bodies and structures by version id: a replacement is a new id, never the old page."""
+    item_id = items.make(kind="table", status="draft", region="52", unit=UNIT)
+    login(users.make("producer", unit=UNIT))
+    assert _import(client, item_id, POVERTY).status_code == 302
+    first = client.get(f"/catalog/{item_id}/table?lang=en").get_data(as_text=True)
+    year_column = '<th scope="col" class="text-end">2024</th>'
+    changed = '<td class="text-end">31</td>'
+    assert year_column not in first and changed not in first
+    with app.app_context():
+        old_id = services.load(item_id).version.id
+    wider = POVERTY.replace("5201,Lombok Barat,2022,1,Perkotaan,13.5", "5201,Lombok Barat,2022,1,Perkotaan,31") + \
+        "5201,Lombok Barat,2024,1,Perkotaan,12,,\n"
+    assert _import(client, item_id, wider).status_code == 302
+    with app.app_context():
+        assert services.load(item_id).version.id != old_id
+    again = client.get(f"/catalog/{item_id}/table?lang=en").get_data(as_text=True)
+    assert year_column in again and changed in again
+
+
 def test_the_command_line_cannot_change_a_released_version(app, items, frozen_now, tmp_path):
     item_id = items.make(kind="table", table=POVERTY, region="52")
     before = _cells(app, item_id)
