@@ -268,17 +268,20 @@ def _throughput(base: str, paths: list[str], expected: int = 200, threads: int =
 
 
 def _new_selections(structure, item_id: int, count: int) -> list[str]:
-    """``count`` different selections of the table (a random set of the first other dimension's values)."""
+    """``count`` different selections of the table: a random, non-empty set of values of every dimension."""
     from urllib.parse import urlencode
 
     rng = random.Random(13)
-    down = next(d for d in structure.dimensions if d.role != "time")
-    codes = [v.code for v in down.values]
-    found: set[str] = set()
-    while len(found) < count:
-        chosen = sorted(rng.sample(codes, rng.randint(2, len(codes) - 1)), key=codes.index)
-        found.add(f"/catalog/{item_id}/table?" + urlencode({down.code: ",".join(chosen)}))
-    return sorted(found, key=lambda _path: rng.random())
+    found: dict[str, None] = {}
+    for _attempt in range(count * 50):
+        if len(found) == count:
+            return list(found)
+        pairs = []
+        for d in structure.dimensions:
+            codes = [v.code for v in d.values]
+            pairs.append((d.code, ",".join(sorted(rng.sample(codes, rng.randint(1, len(codes))), key=codes.index))))
+        found[f"/catalog/{item_id}/table?" + urlencode(pairs)] = None
+    raise RuntimeError(f"the table has fewer than {count} different selections")
 
 
 def measure_throughput(requests_count: int, rounds: int) -> dict:
