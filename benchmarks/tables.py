@@ -440,7 +440,7 @@ def main() -> None:
               f"(≥ 0.35) | {_verdict(ratios['new'] >= 0.35)} |",
               f"| the application's 404 page (its floor) | {rates['floor']:.0f} requests/s, ratio "
               f"{ratios['floor']:.2f} | {cpu['floor']:.1f} ms/request | | |", "",
-              "- Import: the tidy file is read column by column (`catalog.tables.formats.records._tidy_columns`: each "
+              "- Import: the tidy file is read column by column (`catalog.tables.formats.columns`: each "
               "check runs over a whole column, codes are looked up once per distinct text, positions are computed "
               "per column); a file with any problem is read again row by row, which names the row and column of each. "
               "Python's cycle collector is paused while an upload is read. Cells are stored as rows of 256 "

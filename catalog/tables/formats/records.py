@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import operator
 import threading
 from dataclasses import dataclass, field
@@ -36,6 +35,7 @@ from catalog.tables.cube import (
     check_structure,
     make_cell,
 )
+from catalog.tables.formats import columns
 
 VALUE_NAMES = {"value", "nilai", "data", "angka"}
 SYMBOL_NAMES = {"symbol", "status", "simbol", "tanda"}
@@ -180,7 +180,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.more = 0
         self.seen: dict[str, dict[str, str]] = {code: {} for code in self.order}
-        self.columns: tuple[list[int], list[float], dict[int, int]] | None = None  # set by _tidy_columns
+        self.columns: tuple[list[int], list[float], dict[int, int]] | None = None  # set by columns.read_tidy
         self.dimension_columns = [(i, role[4:]) for i, role in enumerate(mapping.columns) if role.startswith("dim:")]
         self.special = tuple(mapping.columns.index(n) if n in mapping.columns else None
                              for n in ("value", "symbol", "note"))
@@ -313,7 +313,7 @@ def build(rows: list[tuple[int, list[str]]], mapping: Mapping) -> Draft:
             builder.problem(_("A column heading appears twice."), header[0], width + 1)
     if mapping.layout == "tidy":
         fast = _Builder(mapping)
-        if _tidy_columns(fast, list(map(operator.itemgetter(1), rows[at + 1:]))):  # blank rows: False
+        if columns.read_tidy(fast, list(map(operator.itemgetter(1), rows[at + 1:]))):  # blank rows: False
             return fast.finish()
     _header_row, body = _header(rows)
     for line, row in body:
@@ -380,108 +380,3 @@ def _wide_row(builder: _Builder, mapping: Mapping, line: int, row: list[str], ac
         full = dict(codes, **{mapping.across: code})
         builder.cell(tuple(full[c] for c in builder.order), value, symbol, 0, line, column)
 
-
-def _tidy_columns(builder: _Builder, rows: list[list[str]]) -> bool:
-    """Read a tidy body column by column, the common case of a clean file; False when a row needs the
-    row-by-row reading, which names the row and column of every problem (``builder`` is then discarded).
-    """
-    width = len(builder.mapping.columns)
-    if not rows or set(map(len, rows)) != {width}:
-        return False
-    columns = list(zip(*rows, strict=True))
-    if max(max(map(len, column)) for column in columns) > LONGEST_FIELD:
-        return False
-    value_column, symbol_column, note_column = builder.special
-    if symbol_column is not None and "".join(columns[symbol_column]).strip():
-        return False
-    values = _figures(columns[value_column])
-    if values is None:
-        return False
-    indexes = {}
-    for column, dimension in builder.dimension_columns:
-        index = _codes(builder, dimension, columns[column])
-        if index is None:
-            return False
-        indexes[dimension] = (column, index)
-    for column, dimension in builder.label_columns:
-        if dimension in indexes and not _labels(builder, dimension, columns[indexes[dimension][0]], columns[column]):
-            return False
-    positions = _positions(builder, indexes)
-    if len(set(positions)) != len(positions):
-        return False  # a duplicate cell: the row-by-row reading names both rows
-    notes = _notes(builder, columns[note_column], positions) if note_column is not None else {}
-    if notes is None:
-        return False
-    builder.columns = (positions, values, notes)
-    return True
-
-
-def _figures(texts: tuple[str, ...]) -> list[float] | None:
-    """Every text a plain, finite figure within range, or None."""
-    if "_" in "".join(texts):
-        return None
-    try:
-        values = list(map(float, texts))
-    except ValueError:
-        return None
-    total = sum(values)
-    if total != total or abs(total) == math.inf:  # NaN or an infinity among them
-        return None
-    return values if min(values) >= -LARGEST and max(values) <= LARGEST else None
-
-
-def _codes(builder: _Builder, dimension: str, texts: tuple[str, ...]) -> list[int] | None:
-    """The index of each row's value in the dimension (values in order of first appearance), or None."""
-    geo = builder.mapping.roles.get(dimension) == "geo"
-    known = builder.values[dimension]
-    order: dict[str, int] = {}
-    slot: dict[str, int] = {}
-    for text in dict.fromkeys(texts):
-        code = text.strip()
-        if not code or len(code) > LONGEST_CODE or (geo and code.isdigit() and code not in reference.regions()):
-            return None
-        if code not in order:
-            order[code] = len(order)
-            known[code] = Value(code)
-        slot[text] = order[code]
-    return list(map(slot.__getitem__, texts))
-
-
-def _labels(builder: _Builder, dimension: str, codes: tuple[str, ...], labels: tuple[str, ...]) -> bool:
-    known = builder.values[dimension]
-    for code_text, text in dict.fromkeys(zip(codes, labels, strict=True)):
-        value = known[code_text.strip()]
-        if "id" in value.label:
-            continue
-        text = text.strip()
-        if len(text) > LONGEST_LABEL:
-            return False
-        if text:
-            value.label["id"] = text
-    return True
-
-
-def _positions(builder: _Builder, indexes: dict[str, tuple[int, list[int]]]) -> list[int]:
-    sizes = [len(builder.values[code]) for code in builder.order]
-    strides, step = [], 1
-    for size in reversed(sizes):
-        strides.insert(0, step)
-        step *= size
-    positions = None
-    for code, stride in zip(builder.order, strides, strict=True):
-        index = indexes[code][1]
-        scaled = index if stride == 1 else list(map(stride.__mul__, index))
-        positions = scaled if positions is None else list(map(operator.add, positions, scaled))
-    return positions
-
-
-def _notes(builder: _Builder, texts: tuple[str, ...], positions: list[int]) -> dict[int, int] | None:
-    number: dict[str, int] = {}
-    for text in dict.fromkeys(texts):
-        note = text.strip()
-        if len(note) > LONGEST_NOTE:
-            return None
-        if note and note not in builder.notes:
-            builder.notes.append(note)
-        number[text] = builder.notes.index(note) + 1 if note else 0
-    return {pos: n for pos, n in zip(positions, map(number.__getitem__, texts), strict=True) if n}

@@ -169,7 +169,7 @@ def test_a_clean_tidy_file_read_by_columns_gives_what_the_row_by_row_reading_giv
         by_columns = imports.read(clean.encode(), "csv", "clean.csv").draft
         by_rows = imports.read(blank_line.encode(), "csv", "blank.csv").draft
     assert by_columns.ok and by_rows.ok, (by_columns.problems, by_rows.problems)
-    assert by_columns._cells is None and by_rows._cells is not None  # each took its own way
+    assert by_columns._cells is None and by_rows._cells is not None  # each took its own way (formats.columns, records)
     assert by_columns.cells == by_rows.cells and len(by_columns.cells) == 27
     assert by_columns.cells[("5201", "2022", "K2")] == Cell(22.5, "", 1)
     assert by_columns.structure.to_json() == by_rows.structure.to_json()
