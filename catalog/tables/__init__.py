@@ -4,8 +4,8 @@ A table item's data is a cube: dimensions with coded, bilingual values and a rol
 (time, geography, measure, other), and cells at every combination of values, each a
 number, a status symbol, or both, with an optional footnote.  Each upload makes an
 immutable version (``models.CubeVersion``: its structure as a small JSON document, its
-cells one row each in ``catalog_cube_cell`` keyed by the cell's offset in the cube), so a
-selection reads only the rows it needs.
+cells in ``catalog_cube_chunk`` rows of 256 consecutive offsets in the cube, figures packed),
+so a selection reads only the chunks it needs.
 
 * ``cube`` — the in-memory cube, its validation and the selection/pivot logic;
 * ``store`` — writing a version in bulk and reading a selection fast;

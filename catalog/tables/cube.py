@@ -16,6 +16,7 @@ from __future__ import annotations
 import itertools
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
@@ -165,8 +166,12 @@ class Structure:
                    list(data.get("notes") or []))
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(NamedTuple):
+    """A number (``value``) or a status symbol instead of one, a provisional mark, a 1-based footnote, a revised mark.
+
+    A named tuple: the store makes thousands of them per selection, at the cost of a tuple each.
+    """
+
     value: float | None
     symbol: str = ""
     note: int = 0
@@ -185,15 +190,71 @@ class Problem:
     column: int | str = 0
 
 
-@dataclass
 class Draft:
-    structure: Structure
-    cells: dict[tuple[str, ...], Cell]
-    problems: list[Problem] = field(default_factory=list)
+    """What a parser read: the structure, the cells, every problem found.
+
+    The cells come either by their code tuple (``cells``) or, from the bulk readers, as columns:
+    ``positions`` (cube offsets, no repeats) with the parallel plain figures ``values`` and, for
+    cells that carry a footnote, ``notes`` (position → 1-based footnote).  Each form is derived
+    from the other when asked, so a large tidy import is stored without a ``Cell`` per row.
+    """
+
+    def __init__(self, structure: Structure, cells: dict[tuple[str, ...], Cell] | None = None,
+                 problems: list[Problem] | None = None, *, positions: list[int] | None = None,
+                 values: list[float] | None = None, notes: dict[int, int] | None = None):
+        self.structure = structure
+        self.problems = list(problems or [])
+        self._cells = cells if cells is not None or positions is not None else {}
+        self._columns = (positions, values, notes or {}) if positions is not None else None
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    @property
+    def count(self) -> int:
+        return len(self._cells) if self._cells is not None else len(self._columns[0])
+
+    @property
+    def cells(self) -> dict[tuple[str, ...], Cell]:
+        if self._cells is None:
+            decode = self.structure.decoder()
+            positions, values, notes = self._columns
+            self._cells = {decode(pos): Cell(value, "", notes.get(pos, 0))
+                           for pos, value in zip(positions, values, strict=True)}
+        return self._cells
+
+    def sample(self, count: int) -> list[tuple[tuple[str, ...], Cell]]:
+        """The first ``count`` cells (a preview), without building the rest."""
+        if self._cells is not None:
+            return list(itertools.islice(self._cells.items(), count))
+        decode = self.structure.decoder()
+        positions, values, notes = self._columns
+        return [(decode(pos), Cell(value, "", notes.get(pos, 0))) for pos, value in zip(positions[:count],
+                                                                                       values[:count], strict=True)]
+
+    def stored_form(self) -> tuple[list[int], list[float | None], dict[int, tuple[str, int, bool]]]:
+        """``(positions, values, marks)`` as ``store.write`` takes them (marks: position → symbol, note, revised)."""
+        if self._cells is None:
+            positions, values, notes = self._columns
+            return positions, values, {pos: ("", note, False) for pos, note in notes.items()}
+        return cell_columns(self.structure, self._cells)
+
+
+def cell_columns(structure: Structure, cells: dict[tuple[str, ...], Cell]):
+    """Cells by code tuple → ``(positions, values, marks)`` (see ``Draft.stored_form``)."""
+    strides = structure.strides()
+    indexes = [d.index for d in structure.dimensions]
+    positions, values, marks = [], [], {}
+    for codes, cell in cells.items():
+        pos = 0
+        for index, code, stride in zip(indexes, codes, strides, strict=True):
+            pos += index[code] * stride
+        positions.append(pos)
+        values.append(cell.value)
+        if cell.value is None or cell.symbol or cell.note or cell.revised:
+            marks[pos] = (cell.symbol, cell.note, bool(cell.revised))
+    return positions, values, marks
 
 
 def parse_number(text: str) -> float:

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from catalog import reference
 from catalog.models import Access, ItemFile, ItemKind
 from catalog.tables import store
-from catalog.tables.cube import Cell, Dimension, Structure, Value
+from catalog.tables.cube import Cell, Dimension, Structure, Value, cell_columns
 from catalog.tables.models import CubeVersion
 from core import clock
 from core.extensions import db
@@ -305,15 +305,8 @@ def load(rows: list[dict], by_ref: dict[str, int]) -> int:
         {"item_id": item_id, "number": 1, "changelog": "Rilis pertama.", "structure": structure.to_json(),
          "cell_count": len(cells), "revised_count": 0, "created_at": now} for item_id, structure, cells in made]).all()
 
-    def cell_rows():
-        for version_id, (_item, structure, cells) in zip(ids, made, strict=True):
-            strides = structure.strides()
-            indexes = [d.index for d in structure.dimensions]
-            for codes, cell in cells.items():
-                pos = sum(index[c] * s for index, c, s in zip(indexes, codes, strides, strict=True))
-                yield version_id, pos, cell.value, cell.symbol, cell.note, False
-
-    store.insert_cells(cell_rows())
+    store.insert_rows(row for version_id, (_item, structure, cells) in zip(ids, made, strict=True)
+                      for row in store.chunk_rows(version_id, *cell_columns(structure, cells)))
     _publication_files(rows, by_ref, now)
     return len(made)
 

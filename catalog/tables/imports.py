@@ -7,6 +7,8 @@ flow in ``core.storage``, the CLI on disk), so a problem never loses what was up
 
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -50,9 +52,31 @@ class Reading:
         return []
 
 
+@contextmanager
+def _without_cycle_collection():
+    """Pause Python's cycle collector while an upload is read.
+
+    Reading makes a list and a few strings per row, none of them in a reference cycle, yet each
+    few hundred new objects the collector walks every tracked object again: on a 100,000-row file
+    that walking costs more than the reading itself.  Memory is still freed by reference counting.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def read(data: bytes, fmt: str = "auto", filename: str = "", mapping: records.Mapping | None = None,
          layout: str | None = None) -> Reading:
     """Read ``data``; for tabular formats apply ``mapping`` (or a guessed one, in ``layout`` if given)."""
+    with _without_cycle_collection():
+        return _read(data, fmt, filename, mapping, layout)
+
+
+def _read(data: bytes, fmt: str, filename: str, mapping: records.Mapping | None, layout: str | None) -> Reading:
     fmt = detect(data, filename) if fmt == "auto" else fmt
     if fmt == "px":
         return Reading(fmt, [], None, pcaxis.read(data))

@@ -138,7 +138,7 @@ def _roles_for(header: list[str], layout: str) -> list[str]:
 
 def _render(item, stored: dict, reading: imports.Reading, status: int = 200, **extra):
     draft = reading.draft
-    sample = list(draft.cells.items())[:PREVIEW_CELLS]
+    sample = draft.sample(PREVIEW_CELLS)
     return render_template("catalog/tables/map.html", **_context(
         item, stored=stored, reading=reading, draft=draft, sample=sample, roles=ROLES, role_labels=ROLE_LABELS,
         column_roles=_roles_for(reading.header, reading.mapping.layout) if reading.mapping else [], **extra)), status

@@ -1,10 +1,18 @@
 """Cube versions and their cells.
 
 ``CubeVersion.structure`` holds the dimensions of one version (``cube.Structure.to_json``);
-it is small (the values of each dimension) and never changes once written.  Cells are rows
-of ``catalog_cube_cell``, keyed by ``(version_id, pos)`` where ``pos`` is the cell's
-row-major offset in the cube (``cube.Structure.offset``), so a selection is a set of primary
-key look-ups whatever the size of the cube.
+it is small (the values of each dimension) and never changes once written.  Version ids are
+never reused (``sqlite_autoincrement``; PostgreSQL's sequences never reuse), so a process may
+keep a version's decoded structure by its id for as long as it runs (``services``).
+
+Cells are stored in chunks of ``CHUNK`` consecutive cube offsets (``cube.Structure.offset``,
+row-major): the row ``(version_id, chunk)`` holds the cells at offsets ``chunk * CHUNK`` to
+``chunk * CHUNK + CHUNK - 1``.  ``figures`` are their numbers as little-endian doubles, NaN
+where a cell has no number (a figure is never NaN: the import refuses it); ``marks`` is a JSON
+list of ``[index, symbol, note, revised]`` for every cell with a status symbol, a footnote, a
+revised mark or no number, NULL when there is none.  A NaN without a mark is a cell that is not
+in the cube.  A selection thus reads a few rows (one per chunk it touches) whatever the size of
+the cube, and an import writes one row per ``CHUNK`` cells; chunks with no cell are not stored.
 """
 
 from __future__ import annotations
@@ -18,10 +26,12 @@ from core import clock
 from core.extensions import db
 from core.models import UTCDateTime
 
+CHUNK = 256  # cells per stored row: 2 KiB of figures, kept inline by PostgreSQL (storage PLAIN)
+
 
 class CubeVersion(db.Model):
     __tablename__ = "catalog_cube_version"
-    __table_args__ = (sa.UniqueConstraint("item_id", "number"),)
+    __table_args__ = (sa.UniqueConstraint("item_id", "number"), {"sqlite_autoincrement": True})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("catalog_item.id", ondelete="CASCADE"), nullable=False,
@@ -34,13 +44,11 @@ class CubeVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, nullable=False)
 
 
-class CubeCell(db.Model):
-    __tablename__ = "catalog_cube_cell"
+class CubeChunk(db.Model):
+    __tablename__ = "catalog_cube_chunk"
 
     version_id: Mapped[int] = mapped_column(sa.ForeignKey("catalog_cube_version.id", ondelete="CASCADE"),
                                             primary_key=True, autoincrement=False)
-    pos: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
-    value: Mapped[float | None] = mapped_column(sa.Float)
-    symbol: Mapped[str] = mapped_column(sa.String(2), default="", nullable=False)
-    note: Mapped[int] = mapped_column(sa.SmallInteger, default=0, nullable=False)  # 1-based footnote, 0: none
-    revised: Mapped[bool] = mapped_column(sa.Boolean, default=False, nullable=False)
+    chunk: Mapped[int] = mapped_column(sa.Integer, primary_key=True, autoincrement=False)
+    figures: Mapped[bytes] = mapped_column(sa.LargeBinary, nullable=False)
+    marks: Mapped[str | None] = mapped_column(sa.Text)

@@ -11,19 +11,22 @@ is refused outright (``_refuse_update``).
 
 from __future__ import annotations
 
+import itertools
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy import event
+from sqlalchemy import event, orm
 
 from catalog import services as catalog_services
 from catalog.models import Item, ItemKind, ReleaseStatus
 from catalog.tables import store
-from catalog.tables.cube import Cell, Draft, Pivot, Selection, Structure, pivot, selection_offsets
+from catalog.tables.cube import Cell, Draft, Pivot, Selection, Structure, cell_columns, pivot, selection_offsets
 from catalog.tables.formats import Extract, subset
-from catalog.tables.models import CubeCell, CubeVersion
+from catalog.tables.models import CubeChunk, CubeVersion
 from core import audit
 from core.errors import Conflict, NotFound, Unprocessable
 from core.extensions import db
@@ -35,7 +38,7 @@ class ImmutableVersion(Conflict):
 
 
 @event.listens_for(CubeVersion, "before_update")
-@event.listens_for(CubeCell, "before_update")
+@event.listens_for(CubeChunk, "before_update")
 def _refuse_update(_mapper, _connection, target) -> None:
     raise ImmutableVersion(_("A published version of a table cannot be changed; publish a new version."))
 
@@ -51,21 +54,47 @@ class Loaded:
     structure: Structure
 
 
+# Decoded structures by version id, per database engine.  A version row never changes and its id is
+# never given to another version (models), so an entry is valid as long as the process runs.
+_STRUCTURES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+STRUCTURES_KEPT = 256
+
+
 def _structure(version: CubeVersion) -> Structure:
-    return Structure.from_json(version.structure)
+    kept = _STRUCTURES.setdefault(db.engine, OrderedDict())
+    structure = kept.get(version.id)
+    if structure is None:
+        structure = kept[version.id] = Structure.from_json(version.structure)
+        while len(kept) > STRUCTURES_KEPT:
+            kept.popitem(last=False)
+    return structure
+
+
+def _versions():
+    # the structure is read only when this process has not decoded it yet (``_structure``)
+    return sa.select(CubeVersion).options(orm.defer(CubeVersion.structure))
 
 
 def versions(item_id: int) -> list[CubeVersion]:
-    return list(db.session.scalars(sa.select(CubeVersion).where(CubeVersion.item_id == item_id)
+    return list(db.session.scalars(_versions().where(CubeVersion.item_id == item_id)
                                    .order_by(CubeVersion.number.desc())))
 
 
 def load(item_id: int, number: int | None = None) -> Loaded | None:
     """The latest version of the item's cube (or version ``number``), or None."""
-    query = sa.select(CubeVersion).where(CubeVersion.item_id == item_id)
+    query = _versions().where(CubeVersion.item_id == item_id)
     query = query.where(CubeVersion.number == number) if number else query.order_by(CubeVersion.number.desc())
     version = db.session.scalars(query.limit(1)).first()
     return Loaded(version, _structure(version)) if version else None
+
+
+def choose(found: list[CubeVersion], number: int | None = None) -> Loaded:
+    """Version ``number`` (the latest for None) among ``found`` (``versions``' list), or NotFound."""
+    version = found[0] if found and number is None else next((v for v in found if v.number == number), None)
+    if version is None:
+        raise NotFound(_("This table has no data yet.") if number is None else
+                       _("This table has no version %(n)s.", n=number))
+    return Loaded(version, _structure(version))
 
 
 def require(item_id: int, number: int | None = None) -> Loaded:
@@ -79,8 +108,12 @@ def require(item_id: int, number: int | None = None) -> Loaded:
 def select(loaded: Loaded, selection: Selection) -> dict[tuple[str, ...], Cell]:
     """The stored cells of ``selection`` by their full code tuple."""
     offsets = selection_offsets(loaded.structure, selection)
-    by_offset = store.read_offsets(loaded.version.id, offsets)
-    return store.cells_by_codes(loaded.structure, by_offset)
+    cells = store.read_cells(loaded.version.id, offsets)
+    # offsets run in the row-major order of the chosen codes, as the product of the chosen lists does
+    keys = itertools.product(*(selection.chosen[d.code] for d in loaded.structure.dimensions))
+    if None in cells:
+        return {codes: cell for codes, cell in zip(keys, cells, strict=True) if cell is not None}
+    return dict(zip(keys, cells, strict=True))
 
 
 def table_of(loaded: Loaded, selection: Selection) -> Pivot:
@@ -118,21 +151,21 @@ def publish(actor, item_id: int, draft: Draft, changelog: str = "") -> CubeVersi
             raise Unprocessable(_("Describe what changed in this version (3 to 5000 characters)."),
                                 errors={"changelog": [_("Describe what changed in this version.")]})
         number = current.version.number + 1
-        cells = _mark_revised(current, draft)
+        positions, values, marks = cell_columns(draft.structure, _mark_revised(current, draft))
     else:
         number = 1
-        cells = draft.cells
+        positions, values, marks = draft.stored_form()
         if current is not None:
-            db.session.execute(sa.delete(CubeCell).where(CubeCell.version_id == current.version.id))
+            db.session.execute(sa.delete(CubeChunk).where(CubeChunk.version_id == current.version.id))
             db.session.execute(sa.delete(CubeVersion).where(CubeVersion.id == current.version.id))
         changelog = changelog or _("First version.")
     version = CubeVersion(item_id=item.id, number=number, changelog=changelog[:5000],
-                          structure=draft.structure.to_json(), cell_count=len(cells),
-                          revised_count=sum(1 for c in cells.values() if c.revised))
+                          structure=draft.structure.to_json(), cell_count=len(positions),
+                          revised_count=sum(1 for mark in marks.values() if mark[2]))
     db.session.add(version)
     db.session.flush()
-    store.write_cells(version, draft.structure, cells)
-    audit.record("catalog.table_version_published", item, actor, version=number, cells=len(cells),
+    store.write(version.id, positions, values, marks)
+    audit.record("catalog.table_version_published", item, actor, version=number, cells=len(positions),
                  revised=version.revised_count)
     mark_changed(catalog_services.SOURCE, item.id)
     db.session.commit()

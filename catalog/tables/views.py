@@ -9,6 +9,8 @@ metadata.  A free, public table is open to anyone; editors also see their drafts
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 from flask import Blueprint, Response, render_template, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import gettext as _
@@ -76,26 +78,35 @@ def cell_text(cell: Cell | None, decimals: int) -> str:
 @bp.get("/catalog/<int:item_id>/table")
 def table(item_id: int):
     item = _item(item_id)
-    loaded = services.require(item.id, _version(request.args))
-    structure = loaded.structure
-    named = any(d.code in request.args for d in structure.dimensions)
-    selection = _selection(loaded, request.args, complete=False) if named or request.args else \
-        selection_request.from_args(structure, request.args, complete=False)
+    versions = services.versions(item.id)
+    loaded = services.choose(versions, _version(request.args))
+    selection = _selection(loaded, request.args, complete=False)
     locale = _locale()
+    query = selection_request.query(loaded.structure, selection, loaded.version.number)
+    key = (loaded.version.id, tuple(v.id for v in versions), locale, query, item.title(locale), request.host_url)
+    viewer = _VIEWERS.get(key)
+    if viewer is None:
+        viewer = _VIEWERS[key] = _viewer(item, loaded, selection, versions, query, locale)
+        while len(_VIEWERS) > VIEWERS_KEPT:  # the oldest go first
+            _VIEWERS.popitem(last=False)
+    return render_template("catalog/tables/table.html", item=item, locale=locale, viewer=viewer)
+
+
+# The viewer's body by (version, versions of the item, language, selection, title, host).  Versions never
+# change and their ids are never reused (catalog.tables.models), so an entry is never stale; the access
+# check (``_item``) runs on every request before it is looked up.
+_VIEWERS: OrderedDict[tuple, str] = OrderedDict()
+VIEWERS_KEPT = 200
+
+
+def _viewer(item, loaded, selection, versions, query: str, locale: str) -> str:
+    structure = loaded.structure
     too_many = selection.size > VIEWER_CELL_LIMIT
     result = None if too_many else services.table_of(loaded, selection)
-    decimals = {}
-    if result is not None:
-        for row in result.cells:
-            for cell in row:
-                if cell is not None and cell.symbol:
-                    decimals.setdefault("symbols", set()).add(cell.symbol)
-                if cell is not None and cell.note:
-                    decimals.setdefault("notes", set()).add(cell.note)
-    symbols = sorted(decimals.get("symbols", set()))
-    used_notes = sorted(decimals.get("notes", set()))
-    revised = result is not None and any(c is not None and c.revised for row in result.cells for c in row)
-    query = selection_request.query(structure, selection, loaded.version.number)
+    cells = [cell for row in result.cells for cell in row if cell is not None] if result is not None else []
+    symbols = sorted({cell.symbol for cell in cells if cell.symbol})
+    used_notes = sorted({cell.note for cell in cells if cell.note})
+    revised = any(cell.revised for cell in cells)
     permalink = url_for("catalog_tables.table", item_id=item.id, _external=True) + "?" + query
 
     def formatted(codes_row, codes_col, cell):
@@ -112,13 +123,12 @@ def table(item_id: int):
     if result is not None and result.row_keys and result.column_keys:
         svg = chart.svg(result, locale, item.title(locale),
                         lambda v: format_decimal(v, format=number_format(table_decimals)))
-    return render_template("catalog/tables/table.html", item=item, loaded=loaded, structure=structure,
-                           selection=selection, result=result, too_many=too_many, limit=VIEWER_CELL_LIMIT,
-                           formatted=formatted, fixed=fixed, unit=unit, symbols=symbols, SYMBOLS=SYMBOLS,
-                           used_notes=used_notes, revised=revised, query=query, permalink=permalink,
-                           versions=services.versions(item.id), svg=svg, label=lambda labels: label_of(labels,
-                                                                                                        locale),
-                           role_labels=ROLE_LABELS, locale=locale, formats=exports.FORMATS)
+    return render_template(  # autoescaped: the page inserts it as it is
+        "catalog/tables/_viewer.html", item=item, loaded=loaded, structure=structure, selection=selection,
+        result=result, too_many=too_many, limit=VIEWER_CELL_LIMIT, formatted=formatted, fixed=fixed, unit=unit,
+        symbols=symbols, SYMBOLS=SYMBOLS, used_notes=used_notes, revised=revised, query=query, permalink=permalink,
+        versions=versions, svg=svg, label=lambda labels: label_of(labels, locale), role_labels=ROLE_LABELS,
+        locale=locale, formats=exports.FORMATS)
 
 
 @bp.get("/catalog/<int:item_id>/table.<fmt>")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import threading
 from dataclasses import dataclass, field
 
@@ -34,6 +35,7 @@ from catalog.tables.cube import (
     check_structure,
     make_cell,
 )
+from catalog.tables.formats import columns
 
 VALUE_NAMES = {"value", "nilai", "data", "angka"}
 SYMBOL_NAMES = {"symbol", "status", "simbol", "tanda"}
@@ -88,8 +90,11 @@ def read_csv(data: bytes) -> tuple[list[tuple[int, list[str]]], list[Problem]]:
     with _FIELD_LIMIT:
         previous = csv.field_size_limit(len(text) + 1)
         try:
-            for row in reader:
-                rows.append((reader.line_num, row))
+            if '"' not in text:  # no quoted field, so no field spans lines: row n is line n
+                rows = list(enumerate(reader, 1))
+            else:
+                for row in reader:
+                    rows.append((reader.line_num, row))
         except csv.Error as exc:
             problems.append(Problem(_("The CSV cannot be read: %(error)s.", error=str(exc)[:200]), reader.line_num))
         finally:
@@ -101,13 +106,20 @@ def _blank(row: list[str]) -> bool:
     return not row or (not row[0].strip() and not any(cell.strip() for cell in row))
 
 
+def _header_index(rows) -> int | None:
+    """Where the header row is: ``#`` metadata lines and blank lines before it are skipped."""
+    for index, (_number, row) in enumerate(rows):
+        if not (_blank(row) or row[0].lstrip().startswith("#")):
+            return index
+    return None
+
+
 def _header(rows):
-    """The header row and the rows below it; ``#`` metadata lines and blank lines before it are skipped."""
-    for index, (number, row) in enumerate(rows):
-        if _blank(row) or row[0].lstrip().startswith("#"):
-            continue
-        return (number, row), [(n, r) for n, r in rows[index + 1:] if not _blank(r)]
-    return None, []
+    """The header row and the rows below it but blank ones."""
+    index = _header_index(rows)
+    if index is None:
+        return None, []
+    return rows[index], [(n, r) for n, r in rows[index + 1:] if r and (r[0].strip() or not _blank(r))]
 
 
 def _label_target(name: str, names: set[str]) -> str | None:
@@ -120,7 +132,8 @@ def _label_target(name: str, names: set[str]) -> str | None:
 
 def guess(rows: list[tuple[int, list[str]]], layout: str | None = None) -> Mapping:
     """A mapping proposed from the header row (the producer confirms or changes it)."""
-    header, _body = _header(rows)
+    index = _header_index(rows)
+    header = rows[index] if index is not None else None
     names = [cell.strip() for cell in header[1]] if header else []
     lowered = [n.lower() for n in names]
     tidy = layout == "tidy" or (layout is None and any(n in VALUE_NAMES for n in lowered))
@@ -167,6 +180,7 @@ class _Builder:
         self.problems: list[Problem] = []
         self.more = 0
         self.seen: dict[str, dict[str, str]] = {code: {} for code in self.order}
+        self.columns: tuple[list[int], list[float], dict[int, int]] | None = None  # set by columns.read_tidy
         self.dimension_columns = [(i, role[4:]) for i, role in enumerate(mapping.columns) if role.startswith("dim:")]
         self.special = tuple(mapping.columns.index(n) if n in mapping.columns else None
                              for n in ("value", "symbol", "note"))
@@ -250,11 +264,15 @@ class _Builder:
         structure = Structure(dimensions, dict(self.mapping.unit), self.mapping.decimals, dict(self.mapping.source),
                               notes=[{"id": text, "en": text} for text in self.notes])
         problems = self.problems
-        if not self.cells and not problems:
+        if not self.cells and not self.columns and not problems:
             problems = [Problem(_("The file holds no cell."))]
         if self.more:
             problems = [*problems, Problem(_("… and %(n)s more problems.", n=self.more))]
-        return Draft(structure, self.cells, problems or check_structure(structure))
+        problems = problems or check_structure(structure)
+        if self.columns:
+            positions, values, notes = self.columns
+            return Draft(structure, None, problems, positions=positions, values=values, notes=notes)
+        return Draft(structure, self.cells, problems)
 
 
 def _field_problems(builder: _Builder, line: int, row: list[str]) -> bool:
@@ -270,7 +288,8 @@ def _field_problems(builder: _Builder, line: int, row: list[str]) -> bool:
 def build(rows: list[tuple[int, list[str]]], mapping: Mapping) -> Draft:
     """Apply ``mapping`` to ``rows``; every problem found is in the draft, with its row and column."""
     builder = _Builder(mapping)
-    header, body = _header(rows)
+    at = _header_index(rows)
+    header = rows[at] if at is not None else None
     if header is None:
         return Draft(Structure([]), {}, [Problem(_("The file holds no rows."))])
     if not mapping.dimension_codes():
@@ -292,6 +311,11 @@ def build(rows: list[tuple[int, list[str]]], mapping: Mapping) -> Draft:
         seen = [c for c in across_codes if c]
         if len(set(seen)) != len(seen):
             builder.problem(_("A column heading appears twice."), header[0], width + 1)
+    if mapping.layout == "tidy":
+        fast = _Builder(mapping)
+        if columns.read_tidy(fast, list(map(operator.itemgetter(1), rows[at + 1:]))):  # blank rows: False
+            return fast.finish()
+    _header_row, body = _header(rows)
     for line, row in body:
         if _field_problems(builder, line, row):
             continue
@@ -355,3 +379,4 @@ def _wide_row(builder: _Builder, mapping: Mapping, line: int, row: list[str], ac
                 break
         full = dict(codes, **{mapping.across: code})
         builder.cell(tuple(full[c] for c in builder.order), value, symbol, 0, line, column)
+

@@ -157,3 +157,20 @@ def test_jsonstat_of_a_measure_dimension_names_units_and_decimals(app, client, i
     assert document["dimension"]["ukuran"]["category"]["unit"]["ihk"] == {"label": "Index", "decimals": 2}
     assert document["size"] == [1, 3, 1, 2]
     assert json.dumps(document)  # finite numbers only
+
+
+def test_a_clean_tidy_file_read_by_columns_gives_what_the_row_by_row_reading_gives(app):
+    """A clean file is read column by column; one blank line sends it through the row-by-row reading."""
+    clean = "wilayah,wilayah_label,tahun,kategori,value,note\n" + "".join(
+        f"{region},Wilayah {region},{year},K{k}, {year - 2000 + k * 0.25} ,{'angka sementara' if k == 2 else ''}\n"
+        for region in ("52", "5201", "5271") for year in (2021, 2022, 2023) for k in range(3))
+    blank_line = clean.replace("\n5201,", "\n\n5201,", 1)
+    with app.test_request_context():
+        by_columns = imports.read(clean.encode(), "csv", "clean.csv").draft
+        by_rows = imports.read(blank_line.encode(), "csv", "blank.csv").draft
+    assert by_columns.ok and by_rows.ok, (by_columns.problems, by_rows.problems)
+    assert by_columns._cells is None and by_rows._cells is not None  # each took its own way (formats.columns, records)
+    assert by_columns.cells == by_rows.cells and len(by_columns.cells) == 27
+    assert by_columns.cells[("5201", "2022", "K2")] == Cell(22.5, "", 1)
+    assert by_columns.structure.to_json() == by_rows.structure.to_json()
+    assert by_columns.stored_form() == by_rows.stored_form()

@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from catalog.tables import services, store
-from catalog.tables.models import CubeCell, CubeVersion
+from catalog.tables.models import CubeChunk, CubeVersion
 from core.extensions import db
 from tests.catalog.conftest import POVERTY
 
@@ -88,6 +88,26 @@ def test_a_draft_items_data_is_replaced_not_versioned(app, client, items, users,
     assert _cells(app, item_id)[("5201", "2022", "1")] == (13.6, "", False)
 
 
+def test_a_replaced_draft_is_shown_with_its_new_structure_and_cells(app, client, items, users, login, frozen_now):
+    """The viewer keeps bodies and structures by version id: a replacement is a new id, never the old page."""
+    item_id = items.make(kind="table", status="draft", region="52", unit=UNIT)
+    login(users.make("producer", unit=UNIT))
+    assert _import(client, item_id, POVERTY).status_code == 302
+    first = client.get(f"/catalog/{item_id}/table?lang=en").get_data(as_text=True)
+    year_column = '<th scope="col" class="text-end">2024</th>'
+    changed = '<td class="text-end">31</td>'
+    assert year_column not in first and changed not in first
+    with app.app_context():
+        old_id = services.load(item_id).version.id
+    wider = POVERTY.replace("5201,Lombok Barat,2022,1,Perkotaan,13.5", "5201,Lombok Barat,2022,1,Perkotaan,31") + \
+        "5201,Lombok Barat,2024,1,Perkotaan,12,,\n"
+    assert _import(client, item_id, wider).status_code == 302
+    with app.app_context():
+        assert services.load(item_id).version.id != old_id
+    again = client.get(f"/catalog/{item_id}/table?lang=en").get_data(as_text=True)
+    assert year_column in again and changed in again
+
+
 def test_the_command_line_cannot_change_a_released_version(app, items, frozen_now, tmp_path):
     item_id = items.make(kind="table", table=POVERTY, region="52")
     before = _cells(app, item_id)
@@ -118,8 +138,8 @@ def test_the_api_offers_no_way_to_write(app, client, items, frozen_now, method):
 def test_stored_cells_and_versions_refuse_an_update(app, items, frozen_now):
     item_id = items.make(kind="table", table=POVERTY, region="52")
     with app.app_context():
-        cell = db.session.scalars(sa.select(CubeCell).limit(1)).one()
-        cell.value = 99.0
+        chunk = db.session.scalars(sa.select(CubeChunk).limit(1)).one()
+        chunk.figures = bytes(len(chunk.figures))  # every figure of the chunk turned to 0.0
         with pytest.raises(services.ImmutableVersion):
             db.session.flush()
         db.session.rollback()
