@@ -11,7 +11,7 @@ from sqlalchemy.dialects import postgresql
 
 
 revision = '1120_search_speed'
-down_revision = '1080_continuity'
+down_revision = '1110_cube_speed'
 branch_labels = None
 depends_on = None
 
