@@ -9,11 +9,10 @@ from flask import Blueprint, Response, abort, render_template, request, send_fil
 from flask_babel import get_locale
 from flask_login import current_user
 
-from catalog import calendar, ordering, queries, reference, services
+from catalog import calendar, ordering, queries, reference, services, snapshot
 from catalog.models import ItemKind, ReleaseStatus
 from catalog.tables import services as tables
 from core import clock, registry
-from core.pagination import paginate
 from core.storage import get_storage
 from core.timefmt import to_local
 
@@ -32,17 +31,18 @@ def _locale() -> str:
 
 def home():
     """The site's home page (it takes over ``core.index``): search box, new and upcoming releases."""
-    return render_template("catalog/home.html", new=queries.new_releases(), upcoming=queries.upcoming_releases(),
+    catalog = snapshot.current()
+    return render_template("catalog/home.html", new=catalog.new_releases, upcoming=catalog.upcoming_releases,
                            kinds=list(ItemKind), locale=_locale())
 
 
 @bp.get("/")
 def browse():
     filters = queries.BrowseFilters.from_args(request.args)
-    page = paginate(queries.browse_query(filters))
+    page = queries.browse_page(filters, lambda: snapshot.count(filters))
     return render_template("catalog/browse.html", page=page, filters=filters, kinds=list(ItemKind),
                            subjects=list(reference.subjects().values()), regions=reference.regions(),
-                           years=queries.years(), locale=_locale())
+                           years=snapshot.current().years, locale=_locale())
 
 
 ITEM_ACTIONS: registry.MapSlot[str, Callable[[object], str | None]] = registry.MapSlot(
@@ -117,7 +117,7 @@ def release_calendar():
                            items=calendar.releases_between(start, end, filters), filters=filters,
                            previous=previous, following=following, locale=_locale(), kinds=list(ItemKind),
                            subjects=list(reference.subjects().values()), regions=reference.regions(),
-                           producers=queries.producers(), follow_links=_follow_links(filters.args()),
+                           producers=snapshot.current().producers, follow_links=_follow_links(filters.args()),
                            item_url=calendar.item_url)
 
 
