@@ -24,7 +24,8 @@ from catalog.models import CatalogVersion, Item, ItemKind, ReleaseStatus
 from core import clock
 from core.extensions import db
 
-#: The filter combinations whose count a snapshot remembers (each is a sum over its groups).
+#: The filter combinations whose count a snapshot remembers (each is a sum over its groups), and the number
+#: of other results it keeps (``Snapshot.keep``).
 COUNTS_KEPT = 512
 
 
@@ -65,6 +66,7 @@ class Snapshot:
     producers: tuple[str, ...]
     years: tuple[int, ...] = ()
     _counts: dict = field(default_factory=dict)
+    _kept: dict = field(default_factory=dict)
 
     def __post_init__(self):
         self.years = tuple(sorted({group[3] for group in self.groups}, reverse=True))
@@ -80,6 +82,14 @@ class Snapshot:
                 self._counts.clear()
             self._counts[key] = sum(group[4] for group in self.groups if filters.matches(*group[:4]))
         return self._counts[key]
+
+    def keep(self, key, compute):
+        """``compute()``, done once for this snapshot and ``key`` (e.g. a list's HTML in one language)."""
+        if key not in self._kept:
+            if len(self._kept) >= COUNTS_KEPT:
+                self._kept.clear()
+            self._kept[key] = compute()
+        return self._kept[key]
 
 
 def build(at: datetime) -> Snapshot:
