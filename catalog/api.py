@@ -14,7 +14,6 @@ from catalog import calendar, queries, reference, services, snapshot, tariffs
 from catalog.models import Item, ItemKind
 from core import clock, openapi
 from core.errors import NotFound
-from core.extensions import db
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from datetime import date
 
 from flask import Blueprint, Response, abort, get_template_attribute, render_template, request, send_file
-from flask_babel import gettext as _
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 

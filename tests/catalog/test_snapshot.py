@@ -80,7 +80,8 @@ def test_the_lists_read_their_index_in_order_and_sort_only_a_page(app, backend, 
         pytest.skip("the plan checked is SQLite's")
     items.make()
     with app.app_context():
-        cases = [queries._newest_public((), 8, 0), queries._newest_public(queries.BrowseFilters().conditions(), 20, 200),
+        cases = [queries._newest_public((), 8, 0),
+                 queries._newest_public(queries.BrowseFilters().conditions(), 20, 200),
                  queries._newest_public(queries.BrowseFilters(kind="map").conditions(), 20),
                  queries._newest_public(queries.BrowseFilters(year=2024).conditions(), 20),
                  queries._newest_public(queries.BrowseFilters(region="5203").conditions(), 20),
