@@ -27,6 +27,8 @@ from core.extensions import db
 #: The filter combinations whose count a snapshot remembers (each is a sum over its groups), and the number
 #: of other results it keeps (``Snapshot.keep``).
 COUNTS_KEPT = 512
+#: The databases a process keeps a snapshot of (one in production; the test suite opens many).
+DATABASES_KEPT = 4
 
 
 @dataclass(frozen=True)
@@ -115,6 +117,8 @@ def current() -> Snapshot:
     else:
         found = build(now)
         if stamp is not None:
+            if database not in _kept and len(_kept) >= DATABASES_KEPT:
+                _kept.clear()
             _kept[database] = (stamp, found)
     g.catalog_snapshot = found
     return found
