@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 
@@ -72,13 +73,14 @@ class BrowseFilters:
                 and (not self.year or year == self.year))
 
 
-def _newest_public(conditions, limit: int, offset: int = 0, at: datetime | None = None):
-    """SELECT of the public items meeting ``conditions``, newest release first, rows ``offset`` to ``+limit``.
+def _newest_public(conditions, limit: int, offset: int = 0, at=None, columns=(Item,)):
+    """SELECT of ``columns`` of the public items meeting ``conditions`` at ``at`` (default now; may be a bound
+    parameter), newest release first, rows ``offset`` to ``offset + limit``.
 
     Each of the two ranges of "public" is read in index order and cut at ``offset + limit`` rows before the
     two are merged, so no query sorts more than that many rows.
     """
-    at = at or clock.now()
+    at = at if at is not None else clock.now()
     ranges = ((Item.status == ReleaseStatus.RELEASED,),
               (Item.status == ReleaseStatus.SCHEDULED, Item.release_at <= at))
     firsts = [sa.select(Item.id, Item.release_at).where(*public, *conditions).order_by(*NEWEST_FIRST)
@@ -86,7 +88,7 @@ def _newest_public(conditions, limit: int, offset: int = 0, at: datetime | None 
     merged = sa.union_all(*(sa.select(first.c.id, first.c.release_at) for first in firsts)).subquery()
     page = (sa.select(merged.c.id).order_by(merged.c.release_at.desc(), merged.c.id.desc())
             .limit(limit).offset(offset))
-    return sa.select(Item).where(Item.id.in_(page)).order_by(*NEWEST_FIRST)
+    return sa.select(*columns).where(Item.id.in_(page)).order_by(*NEWEST_FIRST)
 
 
 def browse_page(filters: BrowseFilters, count, page: int | None = None, per_page: int | None = None):
@@ -119,9 +121,31 @@ def next_release_after(at: datetime) -> datetime | None:
                              .where(Item.status == ReleaseStatus.SCHEDULED, Item.release_at > at))
 
 
-def related(item: Item, limit: int = RELATED_SIZE) -> list[Item]:
-    return list(db.session.scalars(_newest_public((Item.subject_code == item.subject_code, Item.id != item.id),
-                                                  limit)))
+@dataclass(frozen=True)
+class Related:
+    """What the item page shows of a related item: its link and title."""
+
+    id: int
+    title_id: str
+    title_en: str
+
+    def title(self, locale: str = "id") -> str:
+        return (self.title_en or self.title_id) if locale == "en" else self.title_id
+
+
+@cache
+def _related_query(limit: int):
+    """Built once: the item page runs it on every request."""
+    return _newest_public((Item.subject_code == sa.bindparam("subject"), Item.id != sa.bindparam("item")), limit,
+                          at=sa.bindparam("at", type_=Item.release_at.type),
+                          columns=(Item.id, Item.title_id, Item.title_en))
+
+
+def related(item: Item, limit: int = RELATED_SIZE) -> list[Related]:
+    """The newest other public items of the item's subject."""
+    rows = db.session.execute(_related_query(limit), {"subject": item.subject_code, "item": item.id,
+                                                      "at": clock.now()})
+    return [Related(*row) for row in rows]
 
 
 def public_groups(at: datetime | None = None) -> list[tuple[str, str, str, int, int]]:

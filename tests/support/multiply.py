@@ -16,20 +16,24 @@ from core.extensions import db
 OFFSET = 1_000_000
 
 
-def _unique_columns(table: sa.Table) -> set[str]:
-    found = {c.name for c in table.columns if c.unique}
-    for constraint in table.constraints:
-        if isinstance(constraint, sa.UniqueConstraint):
-            found |= {c.name for c in constraint.columns}
-    for index in table.indexes:
-        if index.unique:
-            found |= {c.name for c in index.columns}
-    return found
+def _unique_columns(table: sa.Table, moved: set[str]) -> set[str]:
+    """The columns to change so that copies stay unique: those of each unique key without a moved column."""
+    keys = [{c.name} for c in table.columns if c.unique]
+    keys += [{c.name for c in constraint.columns} for constraint in table.constraints
+             if isinstance(constraint, sa.UniqueConstraint)]
+    keys += [{c.name for c in index.columns} for index in table.indexes if index.unique]
+    return {name for key in keys if not key & moved for name in key}
+
+
+def _shifted(column: sa.Column, k):
+    if isinstance(column.type, sa.String):  # a key kept as text (a work item's owner id)
+        return sa.cast(sa.cast(column, sa.Integer) + k * OFFSET, column.type)
+    return column + k * OFFSET
 
 
 def _copy_of(column: sa.Column, k, moved: bool, unique: bool):
     if moved:
-        return column + k * OFFSET
+        return _shifted(column, k)
     if not unique:
         return column
     if isinstance(column.type, sa.Integer):
@@ -49,9 +53,9 @@ def multiply(tables: list[str], copies: int = 10, shifted: dict[str, list[str]] 
     numbers = numbers.subquery("copy_numbers")
     for name in tables:
         table = metadata.tables[name]
-        unique = _unique_columns(table)
         moved = {c.name for c in table.primary_key.columns} | set(shifted.get(name, ()))
         moved |= {fk.parent.name for fk in table.foreign_keys if fk.column.table.name in copied}
+        unique = _unique_columns(table, moved)
         k = numbers.c.k
         columns = list(table.columns)
         select = sa.select(*(_copy_of(c, k, c.name in moved, c.name in unique).label(c.name) for c in columns))
