@@ -10,11 +10,10 @@ from flask import Blueprint, jsonify
 from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
-from catalog import calendar, queries, reference, services, tariffs
+from catalog import calendar, queries, reference, services, snapshot, tariffs
 from catalog.models import Item, ItemKind
 from core import clock, openapi
 from core.errors import NotFound
-from core.extensions import db
 
 api = Blueprint("catalog_api", __name__, url_prefix="/api/v1")
 
@@ -115,8 +114,8 @@ def items(query):
     filters = queries.BrowseFilters(kind=query.get("kind", ""), subject=query.get("subject", ""),
                                     region=query.get("region", ""), year=query.get("year"),
                                     q=query.get("q", "").strip())
-    page = db.paginate(queries.browse_query(filters), page=query["page"], per_page=query["per_page"],
-                       error_out=False)
+    page = queries.browse_page(filters, lambda: snapshot.count(filters), page=query["page"],
+                               per_page=query["per_page"])
     members, headers = openapi.paging(page.total, query["page"], query["per_page"])
     response = jsonify(items=[summary(item) for item in page.items], **members)
     response.headers.update(headers)

@@ -83,28 +83,34 @@ TARIFF_KIND_LABELS = {
 }
 
 
+LISTING_ORDER = ("status", "release_at", "id")  # each public list reads one of these indexes backwards
+
+
 class Item(TimestampMixin, db.Model):
     __tablename__ = "catalog_item"
+    __table_args__ = (sa.Index("ix_catalog_item_listing", *LISTING_ORDER),
+                      *(sa.Index(f"ix_catalog_item_{column}_listing", column, *LISTING_ORDER)
+                        for column in ("kind", "subject_code", "region_code", "year")))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     ref: Mapped[str | None] = mapped_column(sa.String(80), unique=True)  # external key (imports, demo)
-    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind), nullable=False, index=True)
+    kind: Mapped[ItemKind] = mapped_column(enum_column(ItemKind), nullable=False)
     title_id: Mapped[str] = mapped_column(sa.String(300), nullable=False)
     title_en: Mapped[str] = mapped_column(sa.String(300), default="", nullable=False)
     abstract_id: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     abstract_en: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     keywords: Mapped[list] = mapped_column(sa.JSON, default=list, nullable=False)
-    subject_code: Mapped[str] = mapped_column(sa.String(40), nullable=False, index=True)
-    region_code: Mapped[str] = mapped_column(sa.String(8), nullable=False, index=True)
+    subject_code: Mapped[str] = mapped_column(sa.String(40), nullable=False)
+    region_code: Mapped[str] = mapped_column(sa.String(8), nullable=False)
     reference_period: Mapped[str] = mapped_column(sa.String(40), default="", nullable=False)
-    year: Mapped[int] = mapped_column(sa.Integer, nullable=False, index=True)
+    year: Mapped[int] = mapped_column(sa.Integer, nullable=False)
     unit: Mapped[str] = mapped_column(sa.String(120), nullable=False, index=True)  # producing unit
     access: Mapped[Access] = mapped_column(enum_column(Access), default=Access.FREE, nullable=False)
     tariff_kind: Mapped[TariffKind] = mapped_column(enum_column(TariffKind), default=TariffKind.NONE,
                                                     nullable=False)
     tariff: Mapped[dict] = mapped_column(sa.JSON, default=dict, nullable=False)
     status: Mapped[ReleaseStatus] = mapped_column(enum_column(ReleaseStatus), default=ReleaseStatus.DRAFT,
-                                                  nullable=False, index=True)
+                                                  nullable=False)
     release_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     withdrawn_reason: Mapped[str] = mapped_column(sa.Text, default="", nullable=False)
     coverage_region: Mapped[str] = mapped_column(sa.String(8), default="", nullable=False)  # maps
@@ -140,6 +146,20 @@ class Item(TimestampMixin, db.Model):
 
     def abstract(self, locale: str = "id") -> str:
         return (self.abstract_en or self.abstract_id) if locale == "en" else self.abstract_id
+
+
+class CatalogVersion(db.Model):
+    """One row whose ``stamp`` changes with every write to ``catalog_item``.
+
+    A database trigger (migration ``1090_page_indexes``) renews it in the transaction of the write, whatever
+    writes (services, bulk imports, the demo loader, SQL by hand), so every process and host sees a new stamp
+    exactly when the rows it describes are committed (``catalog/snapshot.py``).
+    """
+
+    __tablename__ = "catalog_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stamp: Mapped[str] = mapped_column(sa.String(32), nullable=False)
 
 
 class ItemVersion(db.Model):

@@ -5,15 +5,16 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from flask import Blueprint, Response, abort, render_template, request, send_file
+from flask import Blueprint, Response, abort, get_template_attribute, render_template, request, send_file
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
-from catalog import calendar, ordering, queries, reference, services
-from catalog.models import ItemKind, ReleaseStatus
+from catalog import calendar, choices, ordering, queries, reference, services, snapshot
+from catalog.models import Access, ItemKind, ReleaseStatus
 from catalog.tables import services as tables
 from core import clock, registry
-from core.pagination import paginate
 from core.storage import get_storage
 from core.timefmt import to_local
 
@@ -32,17 +33,26 @@ def _locale() -> str:
 
 def home():
     """The site's home page (it takes over ``core.index``): search box, new and upcoming releases."""
-    return render_template("catalog/home.html", new=queries.new_releases(), upcoming=queries.upcoming_releases(),
-                           kinds=list(ItemKind), locale=_locale())
+    catalog, locale = snapshot.current(), _locale()
+    lists = catalog.keep(("home", locale), lambda: _home_lists(catalog, locale))
+    return render_template("catalog/home.html", lists=lists, kinds=list(ItemKind), locale=locale)
+
+
+def _home_lists(catalog: snapshot.Snapshot, locale: str) -> dict[str, Markup]:
+    """The home page's two lists as HTML: they change only with the snapshot (and the language)."""
+    item_list = get_template_attribute("catalog/_list.html", "item_list")
+    return {"new": item_list(catalog.new_releases, locale, _("Nothing released yet.")),
+            "upcoming": item_list(catalog.upcoming_releases, locale, _("No releases scheduled."))}
 
 
 @bp.get("/")
 def browse():
     filters = queries.BrowseFilters.from_args(request.args)
-    page = paginate(queries.browse_query(filters))
+    page = queries.browse_page(filters, lambda: snapshot.count(filters))
     return render_template("catalog/browse.html", page=page, filters=filters, kinds=list(ItemKind),
-                           subjects=list(reference.subjects().values()), regions=reference.regions(),
-                           years=queries.years(), locale=_locale())
+                           subject_options=choices.subject_options, region_options=choices.region_options,
+                           regions=reference.regions(), years=snapshot.current().years, locale=_locale(),
+                           labels={member: member.label for member in (*ItemKind, *Access)})
 
 
 ITEM_ACTIONS: registry.MapSlot[str, Callable[[object], str | None]] = registry.MapSlot(
@@ -117,7 +127,7 @@ def release_calendar():
                            items=calendar.releases_between(start, end, filters), filters=filters,
                            previous=previous, following=following, locale=_locale(), kinds=list(ItemKind),
                            subjects=list(reference.subjects().values()), regions=reference.regions(),
-                           producers=queries.producers(), follow_links=_follow_links(filters.args()),
+                           producers=snapshot.current().producers, follow_links=_follow_links(filters.args()),
                            item_url=calendar.item_url)
 
 

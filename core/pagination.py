@@ -5,14 +5,17 @@ integer to the database as an OFFSET; a 25-digit page number overflows
 SQLite's INTEGER and answers a 500. Every list page goes through here instead.
 Lists that are not SQL queries (search) clamp with ``clamp_page``, and lists that
 count their rows themselves (finance, with its totals) take a ``window``; both draw
-their pager with the ``pager`` macro of ``core/macros.html``.
+their pager with the ``pager`` macro of ``core/macros.html``.  Lists that fetch a page and count their rows
+their own way (the catalog, from indexes and counters) use ``paginate_with``, drawn as ``paginate``'s.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app, request
+from flask_sqlalchemy.pagination import Pagination
 
 from core.extensions import db
 
@@ -57,3 +60,20 @@ def paginate(query, per_page: int | None = None):
     return db.paginate(query, page=requested_page(),
                        per_page=per_page or current_app.config["STATDESK_PAGE_SIZE"],
                        error_out=False)
+
+
+class _FetchedPage(Pagination):
+    """A page whose rows and total come from the caller's functions (``paginate_with``)."""
+
+    def _query_items(self) -> list:
+        return self._query_args["fetcher"](self._query_offset, self.per_page)
+
+    def _query_count(self) -> int:
+        return self._query_args["counter"]()
+
+
+def paginate_with(fetch: Callable[[int, int], list], count: Callable[[], int], page: int | None = None,
+                  per_page: int | None = None):
+    """One page of a list: ``fetch(offset, limit)`` gives its rows and ``count()`` the list's length."""
+    return _FetchedPage(page=page or requested_page(), per_page=per_page or current_app.config["STATDESK_PAGE_SIZE"],
+                        error_out=False, fetcher=fetch, counter=count)
