@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 
 revision = '1110_cube_speed'
-down_revision = '1080_continuity'
+down_revision = '1090_page_indexes'
 branch_labels = None
 depends_on = None
 
