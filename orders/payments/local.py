@@ -133,10 +133,7 @@ def handle_bank_callback(body: bytes, timestamp: str | None, signature: str | No
                                           reference=report.bank_reference, amount=report.amount,
                                           paid_at=report.paid_at)
         number = invoice.number if invoice else ""
-        if recorded is not None:
-            status = "duplicate"
-        else:
-            status = _keep(report, invoice, body, source)
+        status = "duplicate" if recorded is not None else _keep(report, invoice, body, source)
     except PaymentProblem as problem:
         reject(problem, ("Invoice", report.billing_code) if report else None, provider="local",
                bank_reference=report.bank_reference if report else "",

@@ -156,7 +156,8 @@ def _apply(event_type: str, remote) -> str:
     if status == "paid":
         amount_paid = int(remote.get("amount_paid") or 0)
         amount = amount_paid // SEN_PER_RUPIAH if amount_paid % SEN_PER_RUPIAH == 0 else -1
-        result = record_payment(invoice_query=_invoice_query(remote), provider="stripe", reference=str(remote.get("id") or ""),
+        result = record_payment(invoice_query=_invoice_query(remote), provider="stripe",
+                                reference=str(remote.get("id") or ""),
                                 amount=amount, source="stripe_webhook", commit=False)
         return "recorded" if result.created else "duplicate"
     invoice = lock_invoice(_invoice_query(remote))
