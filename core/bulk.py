@@ -33,6 +33,8 @@ def insert_returning_ids(model, rows: list[dict]) -> list[int]:
         for start in range(0, len(rows), SQLITE_CHUNK):
             chunk = rows[start:start + SQLITE_CHUNK]
             ids.extend(sorted(db.session.scalars(sa.insert(table).returning(table.c.id), chunk)))
+    elif not _copyable(table, rows[0]):
+        ids = list(db.session.scalars(sa.insert(table).returning(table.c.id, sort_by_parameter_order=True), rows))
     else:
         ids = _next_ids(table, len(rows))
         copy_rows(model, [{**row, "id": new_id} for row, new_id in zip(rows, ids, strict=True)])
@@ -45,10 +47,16 @@ def insert_rows(model, rows: list[dict]) -> None:
     """Insert ``rows`` into ``model``'s table in bulk (``COPY`` on PostgreSQL), returning nothing."""
     if not rows:
         return
-    if db.session.get_bind().dialect.name == "postgresql":
+    if db.session.get_bind().dialect.name == "postgresql" and _copyable(model.__table__, rows[0]):
         copy_rows(model, rows)
     else:
         db.session.execute(sa.insert(model.__table__), rows)
+
+
+def _copyable(table: sa.Table, first: dict) -> bool:
+    """Whether ``COPY`` gives the rows what an ``INSERT`` would: no left-out column has a SQL default."""
+    return not any(column.default is not None and column.default.is_clause_element
+                   for column in table.columns if column.name not in first)
 
 
 def _next_ids(table: sa.Table, count: int) -> list[int]:
