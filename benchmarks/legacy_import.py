@@ -77,10 +77,11 @@ def child(url: str, source: str, mapping: str) -> dict:
         importer = services.importer(Path(source), services.load_mapping(Path(mapping)))
         counted = [0]
         importer.progress = lambda rows: counted.__setitem__(0, counted[0] + rows)
-        started, cpu = time.perf_counter(), time.process_time()
+        started, cpu, load_before = time.perf_counter(), time.process_time(), os.getloadavg()[0]
         result = services.execute(importer, Path(source).parent / f"report-{uuid.uuid4().hex[:6]}", "bench")
         seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     return {"seconds": seconds, "cpu": cpu, "rows": counted[0], "rejected": result.rejected,
+            "load_before": load_before, "load_after": os.getloadavg()[0],
             "differences": len(result.differences),
             "peak_mb": peak_mb(), "baseline_mb": baseline}
 
@@ -115,7 +116,7 @@ def _postgres(server_url: str):
 
     server = server_url.replace("postgresql://", "postgresql+psycopg://", 1)
     admin = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    name = f"statdesk_bench_{uuid.uuid4().hex[:10]}"
+    name = f"bench_legacy_{uuid.uuid4().hex[:10]}"
     with admin.connect() as connection:
         connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
     url = sa.engine.make_url(server).set(database=name).render_as_string(hide_password=False)
@@ -144,18 +145,24 @@ def report(rows: int, scale: int, generated: float, read_seconds: float, runs: d
         "peak memory | baseline | reconciliation |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    met = True
+    verdicts = []
     for backend, run in runs.items():
         rate, cpu_rate = run["rows"] / run["seconds"], run["rows"] / run["cpu"]
-        met = met and cpu_rate >= 5_000 and run["peak_mb"] < 400 and run["differences"] == 0
+        verdicts.append(f"{backend}: {'met' if cpu_rate >= 5_000 else 'NOT met'} by CPU time "
+                        f"({cpu_rate:,.0f} rows/s), {'met' if rate >= 5_000 else 'NOT met'} by wall-clock time "
+                        f"({rate:,.0f} rows/s), memory {'met' if run['peak_mb'] < 400 else 'NOT met'} "
+                        f"({run['peak_mb']:.0f} MB), reconciliation "
+                        f"{'matches' if run['differences'] == 0 else 'does NOT match'}")
         lines.append(f"| {backend} | {run['rows']:,} | {run['rejected']:,} | {run['seconds']:.0f} s | {rate:,.0f} | "
                      f"{run['cpu']:.0f} s | {cpu_rate:,.0f} | {run['seconds'] / read_seconds:.1f} | "
                      f"{run['peak_mb']:.0f} MB | {run['baseline_mb']:.0f} MB | "
                      f"{'matches' if run['differences'] == 0 else str(run['differences']) + ' differences'} |")
-    lines += ["", f"Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs (the machine is "
-              "shared), so wall-clock rates understate the import; the CPU-time rate is the one compared with the "
-              "target.",
-              "", f"Targets (≥ 5,000 rows/s on each database, peak memory < 400 MB): {'met' if met else 'NOT met'}."]
+    loads = ", ".join(f"{backend} {run['load_before']:.1f} → {run['load_after']:.1f}" for backend, run in runs.items())
+    lines += ["", f"Load average (1 min) at the start and the end of each import: {loads}, on {os.cpu_count()} CPUs "
+              "(the machine is shared, and the backends run side by side), so wall-clock rates understate the import; "
+              "the CPU-time rate (the import's own process; the database server's work is not in it) is the one "
+              "compared with the target.",
+              "", "Targets (≥ 5,000 rows/s on each database, peak memory < 400 MB): " + "; ".join(verdicts) + "."]
     return "\n".join(lines)
 
 

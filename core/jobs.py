@@ -132,6 +132,16 @@ def enqueue(function, *args):
     return job
 
 
+def current_runner() -> str:
+    """Who runs the current code: the RQ worker's name inside a job, else ``host:pid`` of this process."""
+    from rq import get_current_job
+
+    job = get_current_job()
+    if job is not None and job.worker_name:
+        return job.worker_name
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
 def _worker_class():
     from rq import SimpleWorker
 

@@ -163,6 +163,8 @@ SETTINGS: tuple[Setting, ...] = (
             "largest clock difference accepted on a signed bank callback (replay window)"),
     Setting("STATDESK_PAYMENT_CALLBACK_RATE", "STATDESK_PAYMENT_CALLBACK_RATE", str, "600/minute",
             "rate limit per client address on the bank callback and the Stripe webhook"),
+    Setting("STATDESK_PAYMENT_RETRY_SECONDS", "STATDESK_PAYMENT_RETRY_SECONDS", int, 60,
+            "a received payment callback still unprocessed after this long is queued again by the sweep"),
     Setting("STATDESK_BANK_SIMULATOR", "STATDESK_BANK_SIMULATOR", _bool, True,
             "offer the demo bank simulator page and `flask orders pay` (always off in production)"),
     Setting("STATDESK_STRIPE_API_KEY", "STATDESK_STRIPE_API_KEY", str, "", "Stripe secret API key"),

@@ -41,6 +41,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from core import audit, clock
+from core.bulk import among, insert_rows
 from core.extensions import db
 from core.input_guard import has_forbidden
 from legacy import sources, transforms
@@ -284,7 +285,7 @@ class Importer(EntityWriters):
     def _link_records(self, name: str, rows: list[Row]) -> None:
         ids = [r.values.get("source_id") for r in rows if r.values.get("source_id")]
         known = {rec.source_id: rec for rec in db.session.scalars(
-            sa.select(LegacyRecord).where(LegacyRecord.entity == name, LegacyRecord.source_id.in_(ids)))}
+            sa.select(LegacyRecord).where(LegacyRecord.entity == name, among(LegacyRecord.source_id, ids)))}
         seen: dict[str, int] = {}
         for row in rows:
             source_id = row.values.get("source_id")
@@ -307,7 +308,7 @@ class Importer(EntityWriters):
             wanted = {r.values[name] for r in rows if r.values.get(name)}
             targets = dict(db.session.execute(
                 sa.select(LegacyRecord.source_id, LegacyRecord.target_id)
-                .where(LegacyRecord.entity == spec.ref, LegacyRecord.source_id.in_(wanted))).all())
+                .where(LegacyRecord.entity == spec.ref, among(LegacyRecord.source_id, wanted))).all())
             taken: dict[int, str] = {}
             if spec.unique:  # who already holds each target (another source row)
                 taken = dict(db.session.execute(self._holders(entity, name, set(targets.values()))).all())
@@ -336,12 +337,12 @@ class Importer(EntityWriters):
         return (sa.select(column, sa.func.coalesce(LegacyRecord.source_id, ""))
                 .select_from(model).outerjoin(LegacyRecord, sa.and_(LegacyRecord.entity == entity_name,
                                                                     LegacyRecord.target_id == model.id))
-                .where(column.in_(target_ids)))
+                .where(among(column, target_ids)))
 
     def _unique_numbers(self, rows: list[Row], column, field_name: str) -> None:
         """Refuse a number Statdesk already holds for another row, or that repeats within the batch."""
         numbers = {r.values[field_name] for r in rows if not r.errors and r.values.get(field_name)}
-        holders = dict(db.session.execute(sa.select(column, column.table.c.id).where(column.in_(numbers))).all())
+        holders = dict(db.session.execute(sa.select(column, column.table.c.id).where(among(column, numbers))).all())
         seen = set()
         for row in rows:
             number = row.values.get(field_name)
@@ -362,8 +363,7 @@ class Importer(EntityWriters):
         new = [{"entity": name, "source_id": r.values["source_id"], "target_id": r.target_id, "digest": r.digest,
                 "source_file": relative[:255], "line": r.line, "run_id": self.run.id, "note": r.note}
                for r in rows if r.record is None]
-        if new:
-            db.session.execute(sa.insert(LegacyRecord), new)
+        insert_rows(LegacyRecord, new)
         changed = [{"id": r.record.id, "target_id": r.target_id, "digest": r.digest, "source_file": relative[:255],
                     "line": r.line, "run_id": self.run.id} for r in rows
                    if r.record is not None and (r.record.digest != r.digest or r.record.line != r.line)]

@@ -20,6 +20,7 @@ from accounts.models import Segment, User
 from catalog.models import Item
 from consultation import history as consultation_history
 from consultation.models import Channel, RequestKind, Status, Ticket
+from core.bulk import among
 from core.extensions import db
 from core.timefmt import local_zone
 from legacy.mapping import EntityMapping
@@ -63,7 +64,7 @@ class EntityWriters:
 
     def _prepare_consumers(self, rows: list[Row], em: EntityMapping) -> None:
         emails = {r.values["email"] for r in rows if not r.errors and r.values.get("email")}
-        holders = dict(db.session.execute(sa.select(User.email, User.id).where(User.email.in_(emails))).all())
+        holders = dict(db.session.execute(sa.select(User.email, User.id).where(among(User.email, emails))).all())
         first_in_batch: dict[str, Row] = {}
         for row in rows:
             email = row.values.get("email")
@@ -147,7 +148,7 @@ class EntityWriters:
     def _prepare_messages(self, rows: list[Row], em: EntityMapping) -> None:
         tickets = {r.values.get("consultation_id__target") for r in rows}
         requesters = dict(db.session.execute(sa.select(Ticket.id, Ticket.requester_id)
-                                             .where(Ticket.id.in_(tickets - {None}))).all())
+                                             .where(among(Ticket.id, tickets - {None}))).all())
         for row in rows:
             if not row.errors:
                 row.values["__requester"] = requesters[row.values["consultation_id__target"]]
@@ -203,9 +204,10 @@ class EntityWriters:
 
     def _prepare_order_lines(self, rows: list[Row], em: EntityMapping) -> None:
         refs = {r.values["item_ref"] for r in rows if r.values.get("item_ref")}
-        items = dict(db.session.execute(sa.select(Item.ref, Item.id).where(Item.ref.in_(refs))).all()) if refs else {}
+        items = (dict(db.session.execute(sa.select(Item.ref, Item.id).where(among(Item.ref, refs))).all())
+                 if refs else {})
         orders = {r.values.get("order_id__target") for r in rows} - {None}
-        placed = dict(db.session.execute(sa.select(Order.id, Order.created_at).where(Order.id.in_(orders))).all())
+        placed = dict(db.session.execute(sa.select(Order.id, Order.created_at).where(among(Order.id, orders))).all())
         for row in rows:
             if row.errors:
                 continue

@@ -1,7 +1,8 @@
 """Machine endpoints: the bank's payment callback and Stripe's webhook.
 
 Both are exempt from CSRF (they are authenticated by their signatures), rate
-limited, and answer as soon as the effect is committed: record, commit, respond.
+limited, and answer as soon as the verified callback is kept in the payment inbox:
+verify, store, commit, respond; a worker applies it (``orders.payments.inbox``).
 """
 
 from __future__ import annotations

@@ -235,7 +235,12 @@ class Payment(db.Model):
 
 
 class ProviderEvent(db.Model):
-    """A webhook event id seen once; inserted in the same transaction as its effect."""
+    """A verified payment callback or webhook, kept raw, once per provider and event id (the inbox).
+
+    The request that receives it stores it (``status`` ``received``) and answers; a job
+    (``orders.payments.inbox``) applies its effect and marks it ``processed`` or
+    ``refused`` in the same transaction.  The bank's event id is its ``bank_reference``.
+    """
 
     __tablename__ = "order_provider_event"
 
@@ -244,8 +249,19 @@ class ProviderEvent(db.Model):
     event_id: Mapped[str] = mapped_column(sa.String(255), nullable=False)
     event_type: Mapped[str] = mapped_column(sa.String(80), nullable=False)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, nullable=False)
+    body: Mapped[str] = mapped_column(sa.Text, default="", server_default="", nullable=False)
+    # The invoice the callback names, as far as the request could tell (shown as "being processed").
+    invoice_id: Mapped[int | None] = mapped_column(sa.ForeignKey("order_invoice.id", ondelete="SET NULL"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="received", server_default="processed",
+                                        nullable=False)
+    outcome: Mapped[str] = mapped_column(sa.String(40), default="", server_default="", nullable=False)
+    request_id: Mapped[str] = mapped_column(sa.String(64), default="", server_default="", nullable=False)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0", nullable=False)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    processed_by: Mapped[str] = mapped_column(sa.String(120), default="", server_default="", nullable=False)
 
-    __table_args__ = (sa.UniqueConstraint("provider", "event_id"),)
+    __table_args__ = (sa.UniqueConstraint("provider", "event_id"),
+                      sa.Index("ix_order_provider_event_status", "status", "received_at"))
 
 
 class StripeCustomer(db.Model):

@@ -25,6 +25,7 @@ from core.storage import get_storage
 from orders import delivery, documents, review, services, workflow
 from orders.forms import AddToCartForm, AgreementForm, CheckoutForm, ResubmitForm
 from orders.models import DeliveredFile, InvoiceStatus, Order, OrderState
+from orders.payments import inbox
 
 bp = Blueprint("orders", __name__, template_folder="templates", static_folder="static",
                static_url_path="/orders/static")
@@ -121,7 +122,7 @@ def order_detail(order_id: int):
     links = {f.id: url_for("orders.download", token=delivery.link_token(f, current_user.id)) for f in files}
     return render_template("orders/order_detail.html", order=order, files=files, links=links,
                            action=ActionForm(), agreement_form=AgreementForm(), resubmit_form=ResubmitForm(),
-                           States=OrderState,
+                           States=OrderState, payment_processing=inbox.being_processed(order.invoice),
                            InvoiceStatus=InvoiceStatus), 200, NO_STORE
 
 
@@ -134,6 +135,7 @@ def order_status(order_id: int):
                    invoice_status=invoice.status.value if invoice else None,
                    invoice_label=invoice.status.label if invoice else "",
                    paid=bool(invoice and invoice.status is InvoiceStatus.PAID),
+                   payment_processing=inbox.being_processed(invoice),
                    delivered=order.state is OrderState.DELIVERED), 200, {"Cache-Control": "no-store"}
 
 

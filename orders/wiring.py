@@ -20,6 +20,7 @@ def init_app(app) -> None:
     from orders.fulfilment import ITEM_TYPE, ROUTING_KIND, on_work_assigned
     from orders.fulfilment import work_details as fulfilment_details
     from orders.invoicing import expire_due_invoices
+    from orders.payments import inbox
     from orders.views import bp
     from roster.kinds import ROUTING_KINDS
     from roster.signals import register_owner
@@ -48,6 +49,7 @@ def init_app(app) -> None:
     register_link(app, NavLink("consumer", _l("Cart"), "orders.cart", _l("Items you are about to order."),
                                order=41))
     sweeps.register(app, "orders.invoice-expiry", expire_due_invoices)
+    sweeps.register(app, "orders.payment-inbox", inbox.retry_unprocessed)
     ROUTING_KINDS.register(app, ROUTING_KIND, _l("Data preparation for orders"))
     register_owner(app, ITEM_TYPE, on_work_assigned)
     register_details(app, ITEM_TYPE, fulfilment_details)

@@ -7,9 +7,13 @@ POSTing JSON to ``/api/v1/payments/local/callback`` with two headers:
 - ``X-Statdesk-Timestamp``: Unix seconds when the bank signed the request;
 - ``X-Statdesk-Signature``: hex HMAC-SHA256 over ``"{timestamp}.{body}"`` with the shared secret.
 
-Requests outside the replay window are refused even when correctly signed; a repeated
-callback with the same ``bank_reference`` is answered as a duplicate, changing nothing.
-The NTPN (nomor transaksi penerimaan negara, the state's proof of payment) is stored.
+Requests outside the replay window are refused even when correctly signed.  A signed
+callback is checked against its invoice without a lock (unknown billing code, wrong
+amount, expired, paid already: refused at once, so the bank hears of it), kept raw in the
+payment inbox under its ``bank_reference`` and answered ``200 {"status": "received"}``;
+a worker records the payment (``orders.payments.inbox``).  A repeated callback with the
+same ``bank_reference`` is answered as a duplicate, changing nothing.  The NTPN (nomor
+transaksi penerimaan negara, the state's proof of payment) is stored.
 """
 
 from __future__ import annotations
@@ -26,12 +30,13 @@ from flask import current_app
 from flask_babel import gettext as _
 
 from core import clock
-from core.errors import Invalid, NotFound, Unauthenticated
+from core.errors import Conflict, Invalid, NotFound, Unauthenticated
 from core.fields import BIGINT
 from core.input_guard import has_forbidden
 from orders.invoicing import is_well_formed_billing_code, new_billing_code
-from orders.models import Invoice
-from orders.payments.recording import PaymentProblem, reason_of, record_payment, reject
+from orders.models import Invoice, ProviderEvent
+from orders.payments import inbox
+from orders.payments.recording import PaymentProblem, check_payment, reason_of, record_payment, reject
 
 TIMESTAMP_HEADER = "X-Statdesk-Timestamp"
 SIGNATURE_HEADER = "X-Statdesk-Signature"
@@ -90,7 +95,7 @@ class BankReport:
 
 def _parse(body: bytes) -> BankReport:
     try:
-        data = json.loads(body)
+        data = json.loads(body.decode("utf-8"))  # kept as text in the inbox
         report = BankReport(billing_code=str(data["billing_code"]), amount=data["amount"],
                             bank_reference=str(data["bank_reference"]).strip(), ntpn=str(data.get("ntpn", "")),
                             paid_at=datetime.fromisoformat(data["paid_at"]) if data.get("paid_at") else None)
@@ -108,27 +113,64 @@ def _parse(body: bytes) -> BankReport:
     return report
 
 
+def _invoice_query(report: BankReport) -> sa.Select:
+    return sa.select(Invoice).where(Invoice.billing_code == report.billing_code)
+
+
 def handle_bank_callback(body: bytes, timestamp: str | None, signature: str | None,
                          source: str = "bank_callback") -> CallbackAnswer:
-    """Verify, record (one commit) and answer; a refusal changes nothing but the audit log."""
+    """Verify, check, keep the raw callback for a worker (one commit) and answer.
+
+    A refusal changes nothing but the audit log.
+    """
     report = None
     try:
         _verify(body, timestamp, signature)
         report = _parse(body)
         if not is_well_formed_billing_code(report.billing_code):
             raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
-        result = record_payment(
-            invoice_query=sa.select(Invoice).where(Invoice.billing_code == report.billing_code),
-            provider="local", reference=report.bank_reference, amount=report.amount, paid_at=report.paid_at,
-            ntpn=report.ntpn, source=source)
+        invoice, recorded = check_payment(invoice_query=_invoice_query(report), provider="local",
+                                          reference=report.bank_reference, amount=report.amount,
+                                          paid_at=report.paid_at)
+        number = invoice.number if invoice else ""
+        status = "duplicate" if recorded is not None else _keep(report, invoice, body, source)
     except PaymentProblem as problem:
         reject(problem, ("Invoice", report.billing_code) if report else None, provider="local",
                bank_reference=report.bank_reference if report else "",
                amount=report.amount if report else None)
         return CallbackAnswer(problem.status, {"status": "refused", "reason": reason_of(problem),
                                                "message": str(problem.message)})
-    return CallbackAnswer(200, {"status": "recorded" if result.created else "duplicate",
-                                "invoice": result.invoice_number})
+    return CallbackAnswer(200, {"status": status, "invoice": number})
+
+
+def _keep(report: BankReport, invoice: Invoice, body: bytes, source: str) -> str:
+    """Store the callback for the worker, holding the invoice's lock; ``received`` or ``duplicate``.
+
+    Under the lock, a payment of this invoice already waiting under another bank
+    reference makes this one a second payment, refused as the worker would refuse it.
+    """
+    waiting = inbox.waiting_for(invoice.id)
+    if any(event.provider != "local" or event.event_id != report.bank_reference for event in waiting):
+        raise Conflict(_("This invoice has already been paid."), reason="already_paid")
+    event, created = inbox.receive("local", report.bank_reference, source, body.decode("utf-8"), invoice.id)
+    _same_report(event, report)
+    return "received" if created else "duplicate"
+
+
+def _same_report(event: ProviderEvent, report: BankReport) -> None:
+    """A bank reference stored before must have reported the same payment (else it is a conflict)."""
+    before = _parse(event.body.encode("utf-8")) if event is not None else None
+    if before is None or (before.billing_code, before.amount) != (report.billing_code, report.amount):
+        raise Conflict(_("This payment conflicts with another one."), reason="reference_conflict")
+
+
+def apply_event(event: ProviderEvent) -> str:
+    """The effect of a stored callback (``inbox.process_event``): the payment recorded; uncommitted."""
+    report = _parse(event.body.encode("utf-8"))
+    result = record_payment(invoice_query=_invoice_query(report), provider="local", reference=report.bank_reference,
+                            amount=report.amount, paid_at=report.paid_at, ntpn=report.ntpn,
+                            source=event.event_type[:32], commit=False)
+    return "recorded" if result.created else "duplicate"
 
 
 def simulate_bank_payment(billing_code: str, amount: int, bank_reference: str | None = None,

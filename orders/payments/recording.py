@@ -50,19 +50,10 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
     already paid under another reference.  With ``commit=False`` the caller commits
     (a webhook does, to store its event id in the same transaction).
     """
-    if not reference:
-        raise Invalid(_("The payment has no reference."), reason="missing_reference")
-    existing = _existing(provider, reference, amount, invoice_query)
-    if existing is not None:
-        return existing
-    invoice = lock_invoice(invoice_query)
-    if invoice is None:
-        raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
-    if invoice.payment is not None:
-        if invoice.payment.provider == provider and invoice.payment.reference == reference:
-            return PaymentResult(invoice.payment.id, invoice.number, False)
-        raise Conflict(_("This invoice has already been paid."), reason="already_paid")
-    _check_payable(invoice, amount, paid_at)
+    invoice, recorded = check_payment(invoice_query=invoice_query, provider=provider, reference=reference,
+                                      amount=amount, paid_at=paid_at)
+    if recorded is not None:
+        return recorded
     payment = Payment(invoice=invoice, provider=provider, reference=reference[:255], amount=amount,
                       ntpn=(ntpn or "")[:32], source=source, paid_at=paid_at or clock.now(),
                       recorded_at=clock.now())
@@ -86,6 +77,31 @@ def record_payment(*, invoice_query: sa.Select, provider: str, reference: str, a
     if commit:
         db.session.commit()
     return result
+
+
+def check_payment(*, invoice_query: sa.Select, provider: str, reference: str, amount: int,
+                  paid_at: datetime | None = None) -> tuple[Invoice | None, PaymentResult | None]:
+    """``record_payment``'s checks, without a write: its refusals are raised alike.
+
+    Returns the invoice (locked until the transaction ends) and, when this exact payment
+    has been recorded already, its result.  A request runs them before it accepts a report
+    for processing, so that the provider hears of a refusal at once; ``record_payment``
+    makes them again when it processes the report.
+    """
+    if not reference:
+        raise Invalid(_("The payment has no reference."), reason="missing_reference")
+    existing = _existing(provider, reference, amount, invoice_query)
+    invoice = lock_invoice(invoice_query)
+    if existing is not None:
+        return invoice, existing
+    if invoice is None:
+        raise NotFound(_("No invoice matches this payment."), reason="unknown_reference")
+    if invoice.payment is not None:
+        if invoice.payment.provider == provider and invoice.payment.reference == reference:
+            return invoice, PaymentResult(invoice.payment.id, invoice.number, False)
+        raise Conflict(_("This invoice has already been paid."), reason="already_paid")
+    _check_payable(invoice, amount, paid_at)
+    return invoice, None
 
 
 def _existing(provider: str, reference: str, amount: int, invoice_query: sa.Select) -> PaymentResult | None:

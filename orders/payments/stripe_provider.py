@@ -4,15 +4,18 @@ Every create call carries an idempotency key derived from our own identifiers, s
 publishing an invoice again after a failure never makes a second Stripe object.
 Webhooks are verified with ``stripe.Webhook.construct_event`` and refused when their
 timestamp is more than Stripe's 300-second tolerance away from our clock, in the past
-(a replay) or in the future (a forged clock), as the bank callback is.  Each event id
-is stored under a unique constraint in the same transaction as its effect, and state
-is derived from the invoice object the event carries, never from the order in which
-events arrive.  Stripe counts rupiah in hundredths (IDR is a two-decimal currency
+(a replay) or in the future (a forged clock), as the bank callback is.  As Stripe asks,
+a verified event is answered with a 2xx at once: it is kept raw in the payment inbox
+under its event id (a unique constraint: a second delivery is a duplicate) and a worker
+applies it (``orders.payments.inbox``; a refusal then is recorded on the event and
+audited, not answered).  State is derived from the invoice object the event carries,
+never from the order in which events arrive.  Stripe counts rupiah in hundredths (IDR is a two-decimal currency
 there), so amounts are converted at this edge.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 
@@ -26,6 +29,7 @@ from core.errors import Invalid, NotFound
 from core.extensions import db
 from orders.invoicing import close_invoice, lock_invoice
 from orders.models import Invoice, InvoiceStatus, ProviderEvent, StripeCustomer
+from orders.payments import inbox
 from orders.payments.recording import PaymentProblem, reason_of, record_payment, reject
 
 SEN_PER_RUPIAH = 100
@@ -105,7 +109,7 @@ def _refused(problem: PaymentProblem) -> dict:
 
 
 def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswer:
-    """Verify, apply the event's effect and store its id in one transaction, and answer."""
+    """Verify, keep the event for a worker (one commit) and answer."""
     secret = current_app.config["STATDESK_STRIPE_WEBHOOK_SECRET"]
     try:
         # Stripe's own check looks only into the past and at the system time: ours looks both ways.
@@ -120,26 +124,17 @@ def handle_webhook(payload: bytes, signature_header: str | None) -> WebhookAnswe
         return WebhookAnswer(400, _refused(problem))
     if event.type not in HANDLED_EVENTS:
         return WebhookAnswer(200, {"status": "ignored"})
-    remote = event.data.object.to_dict()  # a plain dict: nested metadata and all
-    try:
-        db.session.add(ProviderEvent(provider="stripe", event_id=event.id, event_type=event.type,
-                                     received_at=clock.now()))
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        db.session.rollback()
-        return WebhookAnswer(200, {"status": "duplicate"})
-    try:
-        outcome = _apply(event.type, remote)
-    except PaymentProblem as problem:
-        reject(problem, ("Invoice", remote.get("id", "")), provider="stripe", event=event.id,
-               event_type=event.type)
-        return WebhookAnswer(problem.status, _refused(problem))
-    try:
-        db.session.commit()
-    except sa.exc.IntegrityError:  # the same event id committed by a concurrent delivery
-        db.session.rollback()
-        return WebhookAnswer(200, {"status": "duplicate"})
-    return WebhookAnswer(200, {"status": outcome})
+    remote = event.data.object.to_dict()
+    paying = remote.get("status") == "paid"
+    invoice_id = db.session.scalar(_invoice_query(remote).with_only_columns(Invoice.id)) if paying else None
+    _stored, created = inbox.receive("stripe", event.id, event.type, payload.decode("utf-8"), invoice_id)
+    return WebhookAnswer(200, {"status": "received" if created else "duplicate"})
+
+
+def apply_event(event: ProviderEvent) -> str:
+    """The effect of a stored event (``inbox.process_event``); uncommitted."""
+    remote = json.loads(event.body)["data"]["object"]
+    return _apply(event.event_type, remote)
 
 
 def _signed_at(signature_header: str) -> int:
@@ -151,7 +146,8 @@ def _signed_at(signature_header: str) -> int:
 def _invoice_query(remote) -> sa.Select:
     number = (remote.get("metadata") or {}).get("statdesk_invoice", "")
     return sa.select(Invoice).where(Invoice.provider == "stripe",
-                                    sa.or_(Invoice.provider_ref == remote["id"], Invoice.number == number))
+                                    sa.or_(Invoice.provider_ref == str(remote.get("id") or ""),
+                                           Invoice.number == str(number)))
 
 
 def _apply(event_type: str, remote) -> str:
@@ -160,7 +156,8 @@ def _apply(event_type: str, remote) -> str:
     if status == "paid":
         amount_paid = int(remote.get("amount_paid") or 0)
         amount = amount_paid // SEN_PER_RUPIAH if amount_paid % SEN_PER_RUPIAH == 0 else -1
-        result = record_payment(invoice_query=_invoice_query(remote), provider="stripe", reference=remote["id"],
+        result = record_payment(invoice_query=_invoice_query(remote), provider="stripe",
+                                reference=str(remote.get("id") or ""),
                                 amount=amount, source="stripe_webhook", commit=False)
         return "recorded" if result.created else "duplicate"
     invoice = lock_invoice(_invoice_query(remote))
@@ -178,6 +175,6 @@ def _apply(event_type: str, remote) -> str:
                      remaining=int(remote.get("amount_remaining") or 0) // SEN_PER_RUPIAH)
         return "partially_funded"
     if event_type == "invoice.payment_failed":
-        audit.record("invoice.payment_failed", invoice, None, stripe_invoice=remote["id"])
+        audit.record("invoice.payment_failed", invoice, None, stripe_invoice=remote.get("id"))
         return "payment_failed"
     return "unchanged"

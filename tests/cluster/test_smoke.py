@@ -1,4 +1,4 @@
-"""Through HAProxy: sign in, search, order, pay (the e-mail sent by a worker), download from the other host."""
+"""Through HAProxy: sign in, search, order, pay (recorded by a worker), download from the other host."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def signed_in(cluster, site):
 
 def test_sign_in_search_order_pay_and_download_from_either_host(cluster, site, signed_in):
     from core.extensions import db
-    from orders.models import Invoice, Order
+    from orders.models import Invoice, InvoiceStatus, Order, ProviderEvent
     from orders.payments.local import signed_headers
 
     session, base = signed_in, cluster.url
@@ -56,15 +56,29 @@ def test_sign_in_search_order_pay_and_download_from_either_host(cluster, site, s
     headers = signed_headers(body, cluster.secret("bank_callback_secret"))
     paid = requests.post(f"{base}/api/v1/payments/local/callback", data=body, timeout=10,
                          headers={**headers, "Content-Type": "application/json"})
-    assert paid.status_code == 200 and paid.json()["status"] == "recorded", paid.text
+    assert paid.status_code == 200 and paid.json()["status"] == "received", paid.text
     request_id = paid.headers["X-Request-ID"]
 
-    # the "order paid" e-mail is handed to a worker, which runs it under the callback's request id
-    def worker_ran_it():
+    # the request only kept the callback: a worker records the payment, under the callback's request id
+    def processed_event():
+        with app.app_context():
+            return db.session.scalars(sa.select(ProviderEvent).where(
+                ProviderEvent.event_id == f"BNI-SMOKE-{order_id}", ProviderEvent.status == "processed")).first()
+    event = wait_for(processed_event, timeout=60, what="a worker to process the bank callback")
+    assert event.processed_by in ("cluster-worker1", "cluster-worker2") and event.request_id == request_id
+    assert event.outcome == "recorded"
+
+    def worker_lines(function: str):
         lines = [json.loads(line) for name in ("worker1", "worker2") for line in cluster.log_lines(name)
                  if line.startswith("{") and request_id in line]
-        return [line for line in lines if line["message"] == "job ended" and line["status"] == "finished"]
-    assert wait_for(worker_ran_it, timeout=30, what="a worker to send the order-paid e-mail")
+        return [line for line in lines if line["message"] == "job ended" and line["status"] == "finished"
+                and line.get("job", "").endswith(function)]
+    assert wait_for(lambda: worker_lines("process_event"), timeout=30, what="the worker's log of the payment job")
+    with app.app_context():
+        invoice = db.session.scalar(sa.select(Invoice).where(Invoice.order_id == order_id))
+        assert invoice.status is InvoiceStatus.PAID and invoice.payment.recorded_at >= event.received_at
+    # the "order paid" e-mail is handed to a worker too, under the same request id
+    assert wait_for(lambda: worker_lines("deliver_message"), timeout=30, what="a worker to send the e-mail")
     with app.app_context():
         assert db.session.get(Order, order_id).state.value == "delivered"
 

@@ -9,7 +9,8 @@ from core import sweeps
 DECLARED = ["outbox.deliver", "accounts.login-throttles", "accounts.privacy-exports", "accounts.retention",
             "search_index.retry-updates", "catalog.scheduled-releases", "roster.continuity", "roster.queue-drain",
             "roster.escalation", "roster.reminders", "consultation.sla-reminders", "orders.invoice-expiry",
-            "subscriptions.fan-out", "subscriptions.digests", "visits.reminders", "api.idempotency-keys"]
+            "orders.payment-inbox", "subscriptions.fan-out", "subscriptions.digests", "visits.reminders",
+            "api.idempotency-keys"]
 
 
 @pytest.fixture

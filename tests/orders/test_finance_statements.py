@@ -57,7 +57,7 @@ def test_a_payment_seen_by_callback_and_statement_counts_once(app, client, shop,
         _upload(client, _statement([invoice]))
         assert post_callback(client, callback).json["status"] == "duplicate"
     else:
-        assert post_callback(client, callback).json["status"] == "recorded"
+        assert post_callback(client, callback).json["status"] == "received"
         response = _upload(client, _statement([invoice]))
         assert "Cocok, sudah tercatat" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert len(_payments(app)) == 1

@@ -89,7 +89,7 @@ def test_flask_orders_pay_pays_a_billing_code(app, shop):
     invoice = shop.invoice(order_id)
     result = app.test_cli_runner().invoke(args=["orders", "pay", invoice.billing_code])
     assert result.exit_code == 0, result.output
-    assert "recorded" in result.output
+    assert "received" in result.output
     with app.app_context():
         assert db.session.scalar(sa.select(Payment.source)) == "cli"
 

@@ -82,7 +82,7 @@ def test_provider_makes_the_invoice_payable_and_its_confirmation_pays_once(app, 
     first, second = payer.pay(client, invoice), payer.pay(client, invoice)
 
     assert (first.status_code, second.status_code) == (200, 200)
-    assert (first.json["status"], second.json["status"]) == ("recorded", "duplicate")
+    assert (first.json["status"], second.json["status"]) == ("received", "duplicate")
     assert shop.invoice(order_id).status is InvoiceStatus.PAID
     assert shop.get(order_id).state is OrderState.DELIVERED
     with app.app_context():

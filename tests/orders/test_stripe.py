@@ -40,6 +40,18 @@ def deliver(client, payload: bytes, secret: str = WEBHOOK_SECRET, timestamp: int
                                 "Content-Type": "application/json"})
 
 
+def processed(app, client, payload: bytes) -> str:
+    """Deliver ``payload``; the answer must be a 2xx at once, and the event's outcome once processed."""
+    import json
+
+    answer = deliver(client, payload)
+    assert answer.status_code == 200 and answer.json["status"] in ("received", "duplicate"), answer.json
+    with app.app_context():
+        event = db.session.scalar(sa.select(ProviderEvent).where(ProviderEvent.event_id == json.loads(payload)["id"]))
+        assert event.status in ("processed", "refused")
+        return event.outcome
+
+
 def _count(app, model):
     with app.app_context():
         return db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -87,10 +99,11 @@ def test_invoice_paid_webhook_pays_the_order_once_even_when_replayed_50_times(ap
     order_id, invoice = stripe_order
     payload = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 500_000 * 100))
     answers = [deliver(client, payload).json["status"] for _ in range(50)]
-    assert answers[0] == "recorded" and set(answers[1:]) == {"duplicate"}
+    assert answers[0] == "received" and set(answers[1:]) == {"duplicate"}
+    assert processed(app, client, payload) == "recorded"
     also = fake.event("invoice.payment_succeeded", fake.invoices[invoice.provider_ref])
-    assert deliver(client, also).json["status"] == "duplicate"
-    assert _count(app, Payment) == 1
+    assert processed(app, client, also) == "duplicate"
+    assert _count(app, Payment) == 1 and _count(app, ProviderEvent) == 2
     assert shop_state(app, order_id) is OrderState.DELIVERED
 
 
@@ -106,7 +119,7 @@ def test_events_out_of_order_do_not_undo_a_payment(app, client, fake, stripe_ord
     stale = fake.event("invoice.payment_failed", dict(fake.invoices[invoice.provider_ref]))
     paid = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 500_000 * 100))
     assert deliver(client, paid).status_code == 200
-    assert deliver(client, stale).json["status"] == "unchanged"
+    assert processed(app, client, stale) == "unchanged"
     assert _count(app, Payment) == 1 and shop_state(app, order_id) is OrderState.DELIVERED
 
 
@@ -114,8 +127,8 @@ def test_paid_before_finalized_event_is_fine(app, client, fake, stripe_order):
     order_id, invoice = stripe_order
     paid = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 500_000 * 100))
     finalized = fake.event("invoice.finalized", dict(fake.invoices[invoice.provider_ref], status="open"))
-    assert deliver(client, paid).json["status"] == "recorded"
-    assert deliver(client, finalized).json["status"] == "unchanged"
+    assert processed(app, client, paid) == "recorded"
+    assert processed(app, client, finalized) == "unchanged"
     assert shop_state(app, order_id) is OrderState.DELIVERED
 
 
@@ -142,13 +155,13 @@ def test_microdata_paid_by_stripe_opens_one_fulfilment_task(app, client, fake, s
 def test_partial_funding_is_recorded_and_keeps_the_invoice_open(app, client, fake, stripe_order):
     order_id, invoice = stripe_order
     payload = fake.event("invoice.updated", fake.fund(invoice.provider_ref, 200_000 * 100))
-    assert deliver(client, payload).json["status"] == "partially_funded"
+    assert processed(app, client, payload) == "partially_funded"
     from tests.orders.conftest import Shop
 
     row = Shop(app, None).invoice(order_id)
     assert (row.status, row.amount_received) == (InvoiceStatus.OPEN, 200_000)
     rest = fake.event("invoice.paid", fake.fund(invoice.provider_ref, 300_000 * 100))
-    assert deliver(client, rest).json["status"] == "recorded"
+    assert processed(app, client, rest) == "recorded"
     assert shop_state(app, order_id) is OrderState.DELIVERED
 
 
@@ -157,14 +170,14 @@ def test_partial_funding_is_recorded_and_keeps_the_invoice_open(app, client, fak
 def test_voided_or_uncollectible_invoice_releases_the_order(app, client, fake, stripe_order, event_type, status):
     order_id, invoice = stripe_order
     payload = fake.event(event_type, fake.set_status(invoice.provider_ref, status))
-    assert deliver(client, payload).json["status"] == "cancelled"
+    assert processed(app, client, payload) == "cancelled"
     assert shop_state(app, order_id) is OrderState.CANCELLED
 
 
 def test_payment_failed_is_audited_and_changes_nothing(app, client, fake, stripe_order):
     order_id, invoice = stripe_order
     payload = fake.event("invoice.payment_failed", dict(fake.invoices[invoice.provider_ref]))
-    assert deliver(client, payload).json["status"] == "payment_failed"
+    assert processed(app, client, payload) == "payment_failed"
     assert shop_state(app, order_id) is OrderState.AWAITING_PAYMENT
 
 
@@ -197,17 +210,20 @@ def test_several_v1_signatures_are_accepted_for_secret_rotation(app, client, fak
     assert response.status_code == 200
 
 
-def test_wrong_amount_is_refused_changes_nothing_and_is_audited(app, client, fake, stripe_order):
+def test_wrong_amount_is_answered_2xx_then_refused_by_the_worker_and_audited(app, client, fake, stripe_order):
     order_id, invoice = stripe_order
     wrong = dict(fake.invoices[invoice.provider_ref], status="paid", amount_paid=100, amount_remaining=0)
-    assert deliver(client, fake.event("invoice.paid", wrong)).status_code == 422
-    assert _count(app, Payment) == 0 and _count(app, ProviderEvent) == 0
+    assert processed(app, client, fake.event("invoice.paid", wrong)) == "wrong_amount"
+    assert _count(app, Payment) == 0
     assert shop_state(app, order_id) is OrderState.AWAITING_PAYMENT
+    with app.app_context():
+        assert db.session.scalar(sa.select(AuditEntry.details).where(AuditEntry.action == "payment.reject")) \
+            ["reason"] == "wrong_amount"
 
 
 def test_unknown_stripe_invoice_is_refused(app, client, fake, stripe_order):
     foreign = {"id": "in_foreign", "object": "invoice", "status": "paid", "amount_paid": 100, "metadata": {}}
-    assert deliver(client, fake.event("invoice.paid", foreign)).status_code == 404
+    assert processed(app, client, fake.event("invoice.paid", foreign)) == "unknown_reference"
     assert _count(app, Payment) == 0
 
 
