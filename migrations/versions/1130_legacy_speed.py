@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = '1130_legacy_speed'
-down_revision = '1080_continuity'
+down_revision = '1120_search_speed'
 branch_labels = None
 depends_on = None
 
