@@ -55,7 +55,9 @@ def _demo(app) -> dict:
     with app.app_context():
         consumer = db.session.scalar(sa.select(User.id).where(User.email == CONSUMER))
         return {
-            "item": db.session.scalar(sa.select(Item.id).where(Item.kind == ItemKind.PUBLICATION).limit(1)),
+            "item": db.session.scalar(sa.select(Item.id).where(Item.kind == ItemKind.PUBLICATION,
+                                                                Item.status == ReleaseStatus.RELEASED)
+                                      .order_by(Item.id).limit(1)),
             "table": db.session.scalar(
                 sa.select(CubeVersion.item_id).join(Item, Item.id == CubeVersion.item_id)
                 .where(Item.access == Access.FREE, Item.status == ReleaseStatus.RELEASED)
