@@ -5,10 +5,16 @@ Built with rdflib from the same mapping as the CKAN API (``api/harvest.py``): ea
 ``dcat:Dataset`` (title and description in Indonesian and English, keywords, theme = its top subject,
 publisher = its producing unit, issued / modified, spatial region code, temporal reference period) with
 one ``dcat:Distribution`` per downloadable file, plus the item page as ``dcat:landingPage``.
+
+A document describes the whole public catalog (seconds of work at a few thousand items), so each process
+keeps what it wrote with the catalog's snapshot (``catalog.snapshot``: renewed by every write to an item and
+at every scheduled release) and the state of the file table; harvesters and anyone else asking again get
+the kept text.
 """
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Blueprint, Response
 from flask_babel import lazy_gettext as _l
 from rdflib import RDF, Graph, Literal, Namespace, URIRef
@@ -16,7 +22,8 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, XSD
 from sqlalchemy.orm import selectinload
 
 from api import harvest
-from catalog.models import Item
+from catalog import snapshot
+from catalog.models import Item, ItemFile
 from core import openapi
 from core.extensions import db
 
@@ -84,15 +91,22 @@ def graph() -> Graph:
     return g
 
 
+def _document(form: str, serialize) -> str:
+    """``serialize(graph())``, kept for as long as the catalog and its files stay as they are."""
+    files = tuple(db.session.execute(sa.select(sa.func.count(ItemFile.id), sa.func.max(ItemFile.id))).one())
+    return snapshot.current().keep(("dcat", form, openapi.base_url(), files), lambda: serialize(graph()))
+
+
 @bp.get("/catalog.ttl")
 @openapi.operation(summary=_l("The public catalog as DCAT-AP in Turtle"), tags=["harvesting"],
                    query=openapi.LanguageQuery, media_types=("text/turtle",), public=True, etag=True)
 def turtle(query):
-    return Response(graph().serialize(format="turtle"), mimetype="text/turtle")
+    return Response(_document("turtle", lambda g: g.serialize(format="turtle")), mimetype="text/turtle")
 
 
 @bp.get("/catalog.jsonld")
 @openapi.operation(summary=_l("The public catalog as DCAT-AP in JSON-LD"), tags=["harvesting"],
                    query=openapi.LanguageQuery, media_types=("application/ld+json",), public=True, etag=True)
 def json_ld(query):
-    return Response(graph().serialize(format="json-ld", context=CONTEXT), mimetype="application/ld+json")
+    return Response(_document("json-ld", lambda g: g.serialize(format="json-ld", context=CONTEXT)),
+                    mimetype="application/ld+json")

@@ -75,3 +75,25 @@ def test_dcat_parses_in_both_serialisations_with_every_public_item_once(client, 
         assert len(list(graph.subjects(vocabulary.RDF.type, vocabulary.DCAT.Distribution))) == 2
         assert all(graph.value(dataset, vocabulary.DCTERMS.publisher) is not None for dataset in datasets)
     assert len(graphs[0]) == len(graphs[1])
+
+
+def _datasets_and_distributions(client) -> tuple[int, int]:
+    graph = Graph().parse(data=client.get("/api/v1/catalog.ttl").get_data(as_text=True), format="turtle")
+    return (len(list(graph.subjects(vocabulary.RDF.type, vocabulary.DCAT.Dataset))),
+            len(list(graph.subjects(vocabulary.RDF.type, vocabulary.DCAT.Distribution))))
+
+
+def test_the_kept_dcat_document_follows_every_new_item_and_file(app, client, items, catalog):
+    from catalog.models import ItemFile
+    from core.extensions import db
+
+    assert _datasets_and_distributions(client) == (5, 2)
+    assert _datasets_and_distributions(client) == (5, 2)  # the kept document
+    items.make("publication", title="Terbit Baru")
+    assert _datasets_and_distributions(client) == (6, 2)
+    with app.app_context():  # a file alone, written as no item's change
+        map_id = catalog["public"][2]
+        db.session.add(ItemFile(item_id=map_id, version=1, storage_key="k/peta.pdf", filename="peta.pdf",
+                                content_type="application/pdf", size=4, sha256="0" * 64))
+        db.session.commit()
+    assert _datasets_and_distributions(client) == (6, 3)
