@@ -15,6 +15,7 @@ from accounts.models import ConsumerProfile, Segment, User
 from catalog import services as catalog_services
 from core import clock
 from core.extensions import db
+from core.timefmt import local_zone
 from orders.finance.recap import period_recap
 from orders.models import Order, OrderState, TransactionKind
 from orders.payments.local import signed_headers
@@ -96,7 +97,7 @@ def test_a_standing_order_over_releases_follows_the_rules_of_each_day(app, clien
                            headers={**signed_headers(body, SECRET), "Content-Type": "application/json"})
     assert response.status_code == 200, response.get_data(as_text=True)
     with app.app_context():
-        today = clock.now().date()
+        today = clock.now().astimezone(local_zone()).date()  # the office's day, not UTC's
         recap = period_recap(date(today.year, today.month, 1), today)
     assert (recap.standing_payments, recap.standing_revenue) == (1, 150_000)
 
