@@ -8,7 +8,8 @@ POSTGRES_TEST_URL ?= $(STATDESK_TEST_POSTGRES_URL)
 # `make test ARGS="-k orders"` passes pytest arguments to both passes; WORKERS=0 runs in this process (no workers).
 # worksteal: an idle worker takes queued tests from a busy one, so a long test does not leave a long tail.
 ARGS ?=
-WORKERS ?= 2
+# 3 workers on CI's 2 cores: tests also wait on browsers, servers and PostgreSQL, and a third keeps both cores busy.
+WORKERS ?= 3
 PYTEST := $(BIN)/python -m pytest -n $(WORKERS) --dist worksteal
 PACKAGES := $(wildcard core accounts search_index catalog roster consultation orders helpdesk subscriptions visits legacy api)
 
