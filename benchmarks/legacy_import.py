@@ -8,7 +8,7 @@ about ``--rows`` rows (consumers, consultations, messages, orders, lines, invoic
 payments, with the same share of bad rows, ~3 %), then imports it with ``flask legacy
 import``'s engine (``legacy.services``: the real run with its batches, checkpoints,
 provenance records, audit and the reconciliation) into a freshly migrated database, in
-a child process per backend (the backends run side by side) whose peak resident memory is read
+a child process per backend (one after the other) whose peak resident memory is read
 (``VmHWM`` of ``/proc/self/status``, which starts afresh at ``exec`` unlike ``ru_maxrss``; interpreter and
 application included; the baseline is the same process before the import).  Rows per second are given by
 wall-clock time and by the child's CPU time (what the import costs on a machine shared with other work).
@@ -159,9 +159,9 @@ def report(rows: int, scale: int, generated: float, read_seconds: float, runs: d
                      f"{'matches' if run['differences'] == 0 else str(run['differences']) + ' differences'} |")
     loads = ", ".join(f"{backend} {run['load_before']:.1f} → {run['load_after']:.1f}" for backend, run in runs.items())
     lines += ["", f"Load average (1 min) at the start and the end of each import: {loads}, on {os.cpu_count()} CPUs "
-              "(the machine is shared, and the backends run side by side), so wall-clock rates understate the import; "
-              "the CPU-time rate (the import's own process; the database server's work is not in it) is the one "
-              "compared with the target.",
+              "(the backends run one after the other; other work on a shared machine shows in the load), so under load "
+              "the wall-clock rate understates the import; the CPU-time rate is the import's own process only (the "
+              "database server's work is not in it). Each is judged against the target below.",
               "", "Targets (≥ 5,000 rows/s on each database, peak memory < 400 MB): " + "; ".join(verdicts) + "."]
     return "\n".join(lines)
 
@@ -192,14 +192,16 @@ def main() -> None:
         read_seconds = reference(source)
         children, drops = {}, []
         try:
-            for backend in args.backends.split(","):
+            runs = {}
+            for backend in args.backends.split(","):  # one after the other: each import has the machine to itself
                 if backend == "sqlite":
-                    children["SQLite"] = _start_child(f"sqlite:///{scratch}/legacy.db", source, mapping)
+                    name, url = "SQLite", f"sqlite:///{scratch}/legacy.db"
                 else:
                     url, drop = _postgres(args.postgres_url)
                     drops.append(drop)
-                    children["PostgreSQL"] = _start_child(url, source, mapping)
-            runs = {name: _result(process) for name, process in children.items()}
+                    name = "PostgreSQL"
+                children[name] = _start_child(url, source, mapping)
+                runs[name] = _result(children[name])
         finally:
             for process in children.values():
                 if process.poll() is None:
