@@ -8,8 +8,8 @@ POSTing JSON to ``/api/v1/payments/local/callback`` with two headers:
 - ``X-Statdesk-Signature``: hex HMAC-SHA256 over ``"{timestamp}.{body}"`` with the shared secret.
 
 Requests outside the replay window are refused even when correctly signed.  A signed
-callback is checked against its invoice without a lock (unknown billing code, wrong
-amount, expired, paid already: refused at once, so the bank hears of it), kept raw in the
+callback is checked against its invoice under the invoice's row lock (unknown billing code,
+wrong amount, expired, paid already: refused at once, so the bank hears of it), kept raw in the
 payment inbox under its ``bank_reference`` and answered ``200 {"status": "received"}``;
 a worker records the payment (``orders.payments.inbox``).  A repeated callback with the
 same ``bank_reference`` is answered as a duplicate, changing nothing.  The NTPN (nomor
