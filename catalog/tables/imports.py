@@ -7,8 +7,6 @@ flow in ``core.storage``, the CLI on disk), so a problem never loses what was up
 
 from __future__ import annotations
 
-import gc
-from contextlib import contextmanager
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -16,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from catalog.tables.cube import Draft, Problem, Structure
 from catalog.tables.formats import jsonstat, pcaxis, records, xlsx
+from core import cycles
 
 FORMATS = {"auto": _l("Decide from the file"), "csv": _l("CSV (tidy or wide)"), "xlsx": _l("XLSX workbook"),
            "px": _l("PC-Axis (.px)"), "jsonstat": _l("JSON-stat 2.0")}
@@ -52,27 +51,10 @@ class Reading:
         return []
 
 
-@contextmanager
-def _without_cycle_collection():
-    """Pause Python's cycle collector while an upload is read.
-
-    Reading makes a list and a few strings per row, none of them in a reference cycle, yet each
-    few hundred new objects the collector walks every tracked object again: on a 100,000-row file
-    that walking costs more than the reading itself.  Memory is still freed by reference counting.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def read(data: bytes, fmt: str = "auto", filename: str = "", mapping: records.Mapping | None = None,
          layout: str | None = None) -> Reading:
     """Read ``data``; for tabular formats apply ``mapping`` (or a guessed one, in ``layout`` if given)."""
-    with _without_cycle_collection():
+    with cycles.paused():  # a list and a few strings per row, no cycles (core.cycles)
         return _read(data, fmt, filename, mapping, layout)
 
 
