@@ -20,6 +20,7 @@ from tests.conftest import base_config
 from tests.support import servers
 from tests.support.factories import UserMaker
 from tests.support.multiply import multiply
+from tests.support.statements import statements_of
 
 DEMO_PASSWORD = "Statdesk-demo-2026"
 CONSUMER = "consumer@demo.example.org"
@@ -70,21 +71,9 @@ def _sign_in(app, users: UserMaker, email: str, password: str):
 
 
 def _count(app, client, url: str) -> int:
+    """The statements of ``url`` once it has been served (a first request may build per-process caches)."""
     assert client.get(url).status_code == 200, url
-    with app.app_context():
-        engine = db.engine
-    statements = []
-
-    def record(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        response = client.get(url)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
-    assert response.status_code == 200, url
-    return len(statements)
+    return statements_of(app, client, url)
 
 
 @pytest.fixture(scope="module")
